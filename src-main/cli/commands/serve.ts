@@ -1,0 +1,33 @@
+/** `crucible serve`: the web mode on 127.0.0.1, the URL with its token as the first line on stdout. */
+import type { Command } from 'commander';
+import { serveWeb } from '../../server/serve';
+import { openBrowser } from '../open-browser';
+import { parsePort } from '../options';
+
+export interface ServeCliOptions {
+  port: number;
+  open: boolean;
+}
+
+/** Serves until SIGINT/SIGTERM; used by `serve` and by `start` when Electron is unavailable. */
+export async function runWebMode(projectDir: string | undefined, opts: ServeCliOptions): Promise<void> {
+  const { server } = await serveWeb({ projectDir, port: opts.port });
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write('Crucible web mode on 127.0.0.1 only. Press Ctrl+C to stop.\n');
+  if (opts.open) openBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => void server.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the app to a browser on 127.0.0.1 (token-protected URL printed first)')
+    .argument('[project]', 'project folder to open')
+    .option('-p, --port <n>', 'port to listen on (0 = any free port)', parsePort, 0)
+    .option('--no-open', 'do not open a browser')
+    .action((project: string | undefined, opts: ServeCliOptions) => runWebMode(project, opts));
+}

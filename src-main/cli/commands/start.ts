@@ -1,0 +1,33 @@
+/** `crucible start`: the desktop app, or the web mode in a browser where Electron's binary is missing. */
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { packageRoot } from '../../engine/paths';
+import { findElectronBinary } from '../electron-binary';
+import { runWebMode } from './serve';
+
+interface StartOptions {
+  web: boolean;
+}
+
+async function startDesktop(binary: string, project: string | undefined): Promise<void> {
+  const args = [packageRoot(), ...(project ? ['--project', project] : [])];
+  const child = spawn(binary, args, { stdio: 'inherit' });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
+  process.exitCode = code;
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('open the desktop app (falls back to the web mode when Electron is not installed)')
+    .argument('[project]', 'project folder to open')
+    .option('--web', 'use the web mode even when Electron is installed', false)
+    .action(async (project: string | undefined, opts: StartOptions) => {
+      const binary = opts.web ? null : findElectronBinary();
+      if (binary) return startDesktop(binary, project);
+      if (!opts.web) {
+        process.stderr.write("Electron's binary is not installed (run `npm run install:electron` to get it): starting the web mode instead.\n");
+      }
+      await runWebMode(project, { port: 0, open: true });
+    });
+}

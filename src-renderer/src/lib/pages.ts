@@ -1,0 +1,15 @@
+/** The shell's pages, in navigation order. */
+export const pages = [
+  { id: 'projects', label: 'Projects', hint: 'Create, open and summarise projects' },
+  { id: 'data', label: 'Data', hint: 'Import descriptor and attribute tables' },
+  { id: 'tasks', label: 'Tasks', hint: 'Map columns to prediction tasks' },
+  { id: 'train', label: 'Train', hint: 'Train and watch multi-task runs' },
+  { id: 'predict', label: 'Predict', hint: 'Predict local files offline' },
+  { id: 'models', label: 'Models', hint: 'Export and import model bundles' },
+] as const;
+
+export type PageId = (typeof pages)[number]['id'];
+
+export function isPageId(value: string): value is PageId {
+  return pages.some((p) => p.id === value);
+}

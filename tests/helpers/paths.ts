@@ -1,0 +1,18 @@
+/** Paths the tests share: the repository root, the shared real data sets beside the checkout, scratch folders. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A file in ../shared/data (the real public data sets shipped beside the checkout). */
+export function sharedData(...parts: string[]): string {
+  return join(repoRoot, '..', 'shared', 'data', ...parts);
+}
+
+/** A fresh temporary folder; call the returned cleanup in afterEach/afterAll. */
+export function scratchDir(prefix = 'crucible-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
