@@ -7,6 +7,28 @@
  */
 import { z } from 'zod';
 
+const projectSummary = z.object({
+  dir: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      rowCount: z.number(),
+      sourceFile: z.string(),
+      importedAt: z.string(),
+      formulaColumn: z.string().nullable(),
+      curves: z.array(z.object({ y: z.string(), x: z.string() })),
+    }),
+  ),
+  taskCount: z.number(),
+  runCount: z.number(),
+  modelCount: z.number(),
+});
+export type ProjectSummary = z.infer<typeof projectSummary>;
+
+const folderPath = z.string().min(1).max(4096);
+
 /** Names follow `domain:verb`. */
 export const requests = {
   'app:info': {
@@ -22,6 +44,24 @@ export const requests = {
   'project:current': {
     args: z.object({}).strict(),
     result: z.object({ dir: z.string().nullable(), name: z.string().nullable() }),
+  },
+  'project:open': { args: z.object({ dir: folderPath }).strict(), result: projectSummary },
+  'project:create': { args: z.object({ dir: folderPath, name: z.string().trim().min(1).max(200).optional() }).strict(), result: projectSummary },
+  'project:close': { args: z.object({}).strict(), result: z.object({ closed: z.boolean() }) },
+  'project:summary': { args: z.object({}).strict(), result: projectSummary },
+  'project:recent': {
+    args: z.object({}).strict(),
+    result: z.object({ projects: z.array(z.object({ dir: z.string(), name: z.string(), openedAt: z.string() })) }),
+  },
+  /** The web mode's folder picker: lists folders (and data files) inside the allowed roots only. */
+  'files:browse': {
+    args: z.object({ path: folderPath.optional(), files: z.boolean().optional() }).strict(),
+    result: z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), kind: z.enum(['folder', 'project', 'file']) })),
+      roots: z.array(z.string()),
+    }),
   },
 } as const;
 

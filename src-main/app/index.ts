@@ -20,15 +20,16 @@ async function boot(): Promise<void> {
   if (app.isPackaged) process.env.CRUCIBLE_RESOURCES ??= join(process.resourcesPath, 'resources');
   await app.whenReady();
   installMenu();
-  const session = new Session('electron');
   const project = projectFromArgv(process.argv);
-  if (project) session.setProject(project);
+  const session = new Session('electron', { allowedRoots: project ? [dirname(project)] : [] });
 
   const rendererIndex = rendererIndexPath(mainDir);
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const win = createMainWindow({ preload: join(mainDir, '..', 'preload', 'index.cjs'), devUrl, rendererIndex });
   const trustedPrefix = devUrl ?? pathToFileURL(rendererIndex).href;
   bindIpc(ipcMain, createRouter(session), session.events, win.webContents, (url) => url.startsWith(trustedPrefix));
+  // A project that fails to open leaves the app on its project picker, with the reason in the log.
+  if (project) await session.open(project).catch((e: unknown) => console.error(e instanceof Error ? e.message : e));
 
   app.on('window-all-closed', () => app.quit());
 }

@@ -1,10 +1,13 @@
 /** Runs the `crucible` command as a user would, from the TypeScript sources (no build needed). */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
 
 const bin = join(repoRoot, 'bin', 'crucible.js');
-const env = { ...process.env, CRUCIBLE_FROM_SOURCE: '1', NO_COLOR: '1' };
+// Recent-project lists and the demo project go to a throw-away folder, never the tester's own config.
+const env = { ...process.env, CRUCIBLE_FROM_SOURCE: '1', NO_COLOR: '1', CRUCIBLE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'crucible-config-')) };
 
 export interface CliResult {
   status: number | null;

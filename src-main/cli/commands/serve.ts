@@ -7,11 +7,12 @@ import { parsePort } from '../options';
 export interface ServeCliOptions {
   port: number;
   open: boolean;
+  allow?: string[];
 }
 
 /** Serves until SIGINT/SIGTERM; used by `serve` and by `start` when Electron is unavailable. */
 export async function runWebMode(projectDir: string | undefined, opts: ServeCliOptions): Promise<void> {
-  const { server } = await serveWeb({ projectDir, port: opts.port });
+  const { server } = await serveWeb({ projectDir, port: opts.port, allow: opts.allow });
   process.stdout.write(`${server.url}\n`);
   process.stderr.write('Crucible web mode on 127.0.0.1 only. Press Ctrl+C to stop.\n');
   if (opts.open) openBrowser(server.url);
@@ -29,5 +30,6 @@ export function registerServe(program: Command): void {
     .argument('[project]', 'project folder to open')
     .option('-p, --port <n>', 'port to listen on (0 = any free port)', parsePort, 0)
     .option('--no-open', 'do not open a browser')
+    .option('--allow <folders...>', 'folders the UI may browse besides your home folder')
     .action((project: string | undefined, opts: ServeCliOptions) => runWebMode(project, opts));
 }

@@ -4,6 +4,8 @@ import { Router, type HandlerMap } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
 import { CrucibleError } from '../../../src-main/engine/errors';
 import { requestNames } from '../../../src-main/api/contract';
+import { scratchDir } from '../../helpers/paths';
+import { makeProject } from '../../helpers/projects';
 
 describe('Router', () => {
   it('answers app:info with validated facts', async () => {
@@ -38,11 +40,21 @@ describe('Router', () => {
     }
   });
 
-  it('emits project changes as validated events', () => {
-    const session = new Session('web');
-    const seen: unknown[] = [];
-    session.events.subscribe((event, payload) => seen.push([event, payload]));
-    session.setProject('/tmp/My Project');
-    expect(seen).toEqual([['project:changed', { dir: '/tmp/My Project', name: 'My Project' }]]);
+  it('emits project changes as validated events', async () => {
+    const scratch = scratchDir();
+    try {
+      const dir = await makeProject(scratch.dir, 'My Project');
+      const session = new Session('web', { allowedRoots: [scratch.dir] });
+      const seen: unknown[] = [];
+      session.events.subscribe((event, payload) => seen.push([event, payload]));
+      await session.open(dir);
+      session.close();
+      expect(seen).toEqual([
+        ['project:changed', { dir, name: 'My Project' }],
+        ['project:changed', { dir: null, name: null }],
+      ]);
+    } finally {
+      scratch.cleanup();
+    }
   });
 });

@@ -51,11 +51,11 @@ describe('Electron IPC binding', () => {
 
   it('forwards engine events to the window and unbinds cleanly', () => {
     const { handlers, session, sent, unbind } = setup();
-    session.setProject('/data/Steels');
-    expect(sent).toEqual([[EVENT_CHANNEL, 'project:changed', { dir: '/data/Steels', name: 'Steels' }]]);
+    session.close();
+    expect(sent).toEqual([[EVENT_CHANNEL, 'project:changed', { dir: null, name: null }]]);
     unbind();
     expect(handlers.size).toBe(0);
-    session.setProject(null);
+    session.close();
     expect(sent).toHaveLength(1);
   });
 });

@@ -81,8 +81,8 @@ describe('web mode server', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { headers: { authorization: `Bearer ${server.token}` } });
     await new Promise((resolve) => ws.on('open', resolve));
     const message = new Promise<string>((resolve) => ws.on('message', (data) => resolve(String(data))));
-    session.setProject('/tmp/Alloys');
-    expect(JSON.parse(await message)).toEqual({ event: 'project:changed', payload: { dir: '/tmp/Alloys', name: 'Alloys' } });
+    session.close();
+    expect(JSON.parse(await message)).toEqual({ event: 'project:changed', payload: { dir: null, name: null } });
     ws.close();
   });
 });
