@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot, watchPageErrors } from '../helpers/browser';
 import { startCli } from '../helpers/cli';
+import { scratchDir } from '../helpers/paths';
 
 describe('web mode shell in Chromium', () => {
-  const server = startCli(['serve', '--no-open', '--port', '0'], { fromSource: false });
+  const scratch = scratchDir('crucible-e2e-');
+  const server = startCli(['serve', '--no-open', '--port', '0', '--allow', scratch.dir], { fromSource: false });
   let url: string;
   let browser: Browser;
   let page: Page;
@@ -21,6 +23,7 @@ describe('web mode shell in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server.stop();
+    scratch.cleanup();
   });
 
   it('renders the shell with its navigation and no console errors', async () => {
@@ -30,7 +33,7 @@ describe('web mode shell in Chromium', () => {
       await expect(page.getByRole('button', { name: label }).isVisible()).resolves.toBe(true);
     }
     await expect(page.getByTestId('project-name').textContent()).resolves.toBe('No project open');
-    await page.getByText('web (loopback server)').waitFor();
+    await page.getByText('web mode').waitFor();
     // The token leaves the address bar once the cookie holds it.
     expect(page.url()).not.toContain('token=');
     expect(existsSync(await screenshot(page, 'shell-projects'))).toBe(true);
@@ -45,6 +48,19 @@ describe('web mode shell in Chromium', () => {
     await screenshot(page, 'shell-train-pending');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Train');
+    expect(errors).toEqual([]);
+  });
+
+  it('creates a project from the Projects page and shows its summary', async () => {
+    await page.getByRole('button', { name: 'Projects' }).click();
+    await page.getByLabel('Allowed folders').selectOption(scratch.dir);
+    await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
+    await page.getByLabel('Name').fill('Band gaps');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByTestId('project-summary').waitFor();
+    await expect(page.getByTestId('project-name').textContent()).resolves.toBe('Project: Band gaps');
+    await expect(page.getByTestId('recent-projects').textContent()).resolves.toContain('Band gaps');
+    await screenshot(page, 'projects-created');
     expect(errors).toEqual([]);
   });
 

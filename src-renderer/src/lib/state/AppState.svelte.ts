@@ -1,14 +1,17 @@
-/** Application-wide renderer state: app facts, the open project and the current page. */
+/** Application-wide renderer state: app facts, the open project, recent projects and the current page. */
 import { createContext } from 'svelte';
-import type { ApiClient, RequestResult } from '../../../../src-main/api/contract';
+import type { ApiClient, ProjectSummary, RequestResult } from '../../../../src-main/api/contract';
 import { type PageId, isPageId } from '../pages';
 
 type AppInfo = RequestResult<'app:info'>;
 type ProjectRef = RequestResult<'project:current'>;
+type RecentProject = RequestResult<'project:recent'>['projects'][number];
 
 export class AppState {
   #info = $state.raw<AppInfo | null>(null);
   #project = $state.raw<ProjectRef>({ dir: null, name: null });
+  #summary = $state.raw<ProjectSummary | null>(null);
+  #recent = $state.raw<RecentProject[]>([]);
   #page = $state<PageId>('projects');
   #error = $state.raw<string | null>(null);
 
@@ -20,9 +23,17 @@ export class AppState {
   get project(): ProjectRef {
     return this.#project;
   }
+  /** Tables, tasks, runs and models of the open project (null when none is open). */
+  get summary(): ProjectSummary | null {
+    return this.#summary;
+  }
+  get recent(): RecentProject[] {
+    return this.#recent;
+  }
   get page(): PageId {
     return this.#page;
   }
+  /** The engine could not be reached at all (not a user error: those stay beside the control that caused them). */
   get error(): string | null {
     return this.#error;
   }
@@ -32,12 +43,43 @@ export class AppState {
   async load(): Promise<() => void> {
     const fromHash = location.hash.replace(/^#\/?/, '');
     if (isPageId(fromHash)) this.#page = fromHash;
+    const stop = this.client.on('project:changed', (p) => {
+      this.#project = p;
+      void this.refresh();
+    });
     try {
       [this.#info, this.#project] = await Promise.all([this.client.call('app:info', {}), this.client.call('project:current', {})]);
+      await this.refresh();
     } catch (e) {
       this.#error = e instanceof Error ? e.message : String(e);
     }
-    return this.client.on('project:changed', (p) => (this.#project = p));
+    return stop;
+  }
+
+  /** Re-reads the project summary and the recent list (after imports, runs, exports). */
+  async refresh(): Promise<void> {
+    const [summary, recent] = await Promise.all([
+      this.#project.dir ? this.client.call('project:summary', {}) : Promise.resolve(null),
+      this.client.call('project:recent', {}),
+    ]);
+    this.#summary = summary;
+    this.#recent = recent.projects;
+  }
+
+  async openProject(dir: string): Promise<void> {
+    this.#summary = await this.client.call('project:open', { dir });
+    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+  }
+
+  async createProject(dir: string, name: string): Promise<void> {
+    this.#summary = await this.client.call('project:create', { dir, name });
+    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+  }
+
+  async closeProject(): Promise<void> {
+    await this.client.call('project:close', {});
+    this.#project = { dir: null, name: null };
+    this.#summary = null;
   }
 
   go(page: PageId): void {
