@@ -56,7 +56,11 @@ function initialValues(shape: number[], init: Init, rng: Rng): Float32Array {
   return out;
 }
 
+let storeCounter = 0;
+
 export class ParamStore {
+  /** tfjs variable names are process-global: ours are `<store uid>/<param name>`, mapped back here. */
+  private readonly uid = `s${++storeCounter}`;
   private readonly vars = new Map<string, Variable>();
   private readonly specs = new Map<string, ParamSpec>();
   private readonly frozen = new Set<string>();
@@ -66,9 +70,9 @@ export class ParamStore {
   /** Creates a parameter; names are unique (a second create of one name is a bug). */
   create(name: string, shape: number[], init: Init, group: string): Variable {
     if (this.vars.has(name)) throw new Error(`parameter ${name} created twice`);
-    // tfjs variable names are process-global, so ours live in this store only; tidy frees the initial tensor.
     const values = initialValues(shape, init, this.rng);
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
+    // tidy frees the initial tensor; the variable survives it.
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${this.uid}/${name}`));
     this.vars.set(name, v);
     this.specs.set(name, { name, shape: [...shape], group });
     return v;
@@ -107,6 +111,18 @@ export class ParamStore {
 
   trainable(group?: (g: string) => boolean): Variable[] {
     return [...this.specs.values()].filter((s) => !this.frozen.has(s.name) && (!group || group(s.group))).map((s) => this.vars.get(s.name)!);
+  }
+
+  /**
+   * `tf.variableGrads` keyed by parameter name (tfjs keys them by its global variable names).
+   * Variables that `f` does not reach get no entry.
+   */
+  variableGrads(f: () => tf.Scalar, variables: Variable[]): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
+    const { value, grads } = tf.variableGrads(f, variables);
+    const prefix = `${this.uid}/`;
+    const named: Record<string, tf.Tensor> = {};
+    for (const [key, grad] of Object.entries(grads)) named[key.startsWith(prefix) ? key.slice(prefix.length) : key] = grad;
+    return { value, grads: named };
   }
 
   /** Synchronous copy of every value (tfjs variables stay on the backend). */
