@@ -1,0 +1,11 @@
+/** No schedule: the learning rate stays at its configured value. */
+import { z } from 'zod';
+import { closedForm, defineScheduler } from './scheduler';
+
+/** @example scheduler_type: 'none' */
+export const constantScheduler = defineScheduler({
+  id: 'none',
+  label: 'Constant learning rate',
+  options: z.object({}).strict(),
+  create: ({ baseLr }) => closedForm(() => baseLr),
+});

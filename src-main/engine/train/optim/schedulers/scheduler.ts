@@ -1,0 +1,61 @@
+/**
+ * What a learning-rate scheduler is. A scheduler type is one file exporting a `SchedulerType` and one
+ * line in index.ts. Schedulers step once per epoch, as PyTorch's do, and each optimiser group has its own.
+ */
+import type { z } from 'zod';
+import type { Logs } from '../../callbacks/callback';
+
+export interface SchedulerContext {
+  /** The group's configured learning rate (the rate of the first epoch). */
+  baseLr: number;
+  /** Epochs the run is configured for (a default horizon, e.g. cosine's T_max). */
+  epochs: number;
+}
+
+/** A scheduler's state for resuming: plain numbers (null for "none yet"), safe to write as JSON. */
+export type SchedulerState = Record<string, number | null>;
+
+export interface LrScheduler {
+  /** The learning rate of the coming epoch. */
+  lr(): number;
+  /** Ends an epoch given that epoch's logs; returns the next epoch's learning rate. */
+  step(logs: Logs): number;
+  state(): SchedulerState;
+  loadState(state: SchedulerState): void;
+}
+
+/**
+ * A learning-rate schedule.
+ *
+ * @example
+ * export const constant = defineScheduler({ id: 'none', label: 'Constant', options: z.object({}).strict(),
+ *   create: ({ baseLr }) => closedForm(() => baseLr) });
+ */
+export interface SchedulerType<O extends object = object> {
+  /** Config id (`scheduler_type` in the seed): 'none', 'step', 'cosine', 'reduce_on_plateau'. */
+  id: string;
+  label: string;
+  /** The schedule's options with their defaults (config keys in snake_case). */
+  options: z.ZodType<O, any>;
+  create(ctx: SchedulerContext, options: O): LrScheduler;
+}
+
+export function defineScheduler<O extends object>(scheduler: SchedulerType<O>): SchedulerType<O> {
+  return scheduler;
+}
+
+/** A scheduler whose rate is a function of the number of finished epochs (PyTorch's `last_epoch`). */
+export function closedForm(lrAt: (epoch: number) => number): LrScheduler {
+  let epoch = 0;
+  return {
+    lr: () => lrAt(epoch),
+    step() {
+      epoch += 1;
+      return lrAt(epoch);
+    },
+    state: () => ({ epoch }),
+    loadState(state) {
+      epoch = state.epoch ?? 0;
+    },
+  };
+}
