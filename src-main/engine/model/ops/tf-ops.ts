@@ -122,14 +122,19 @@ export function createTfOps(store: ParamStore, opts: TfOpsOptions): Ops<Tensor> 
     },
     softmax: (x) => tf.softmax(x),
     concat: (xs, axis) => tf.concat(xs, axis),
-    slice: (x, axis, start, end) => {
+    slice: (x, rawAxis, start, end) => {
+      // Negative axes count from the end, as in ONNX (tf.slice would silently ignore them).
+      const axis = rawAxis < 0 ? x.rank + rawAxis : rawAxis;
       const len = x.shape[axis];
       const stop = end === undefined ? len : end < 0 ? len + end : end;
       const begin = x.shape.map((_, i) => (i === axis ? start : 0));
       const size = x.shape.map((d, i) => (i === axis ? stop - start : d));
       return tf.slice(x, begin, size);
     },
-    pad: (x, axis, before, after) => tf.pad(x, x.shape.map((_, i) => (i === axis ? [before, after] : [0, 0])) as Array<[number, number]>),
+    pad: (x, rawAxis, before, after) => {
+      const axis = rawAxis < 0 ? x.rank + rawAxis : rawAxis;
+      return tf.pad(x, x.shape.map((_, i) => (i === axis ? [before, after] : [0, 0])) as Array<[number, number]>);
+    },
     expandDims: (x, axis) => tf.expandDims(x, axis),
     squeeze: (x, axis) => tf.squeeze(x, [axis]),
     transpose: (x, perm) => tf.transpose(x, perm),

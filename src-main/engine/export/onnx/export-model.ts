@@ -1,0 +1,130 @@
+/**
+ * Exports a trained MultiTaskModel as a self-contained ONNX model: raw descriptors in, predictions in
+ * physical units out. Input standardisation (with NaN imputation) and output un-scaling are part of
+ * the graph, so a consumer needs nothing but the descriptors in the recorded column order.
+ */
+import { CrucibleError } from '../../errors';
+import type { ScalingParams, Standardizer } from '../../data/dataset/scaling';
+import type { ModelInputs, MultiTaskModel } from '../../model/model';
+import type { Ops } from '../../model/ops/ops';
+import { crucibleVersion } from '../../paths';
+import { GraphBuilder } from './graph-builder';
+import { BATCH_DIM, onnxIo, pointsDim, type OnnxIo } from './io-names';
+import { createOnnxOps, type Sym } from './onnx-ops';
+
+export interface OnnxExportOptions {
+  /** The scaling fitted for the training run that produced the model. */
+  scaling: ScalingParams;
+  /** The featurizer that computes the descriptors (a `Featurizer` fits). */
+  featurizer: { id: string; tableSha256: string };
+  /** Classification tasks' class labels in index order, recorded in the metadata. */
+  classes?: Record<string, readonly string[]>;
+}
+
+/** `metadata_props` keys written by the exporter. */
+export const METADATA_KEYS = {
+  version: 'crucible.version',
+  featurizer: 'crucible.featurizer',
+  elementTable: 'crucible.element_table_sha256',
+  /** JSON: { descriptors: { input, columns }, structure?: { input, has, columns } }. */
+  inputs: 'crucible.inputs',
+  /** JSON: [{ task, kind, head, output, width, steps?, classes? }]. */
+  tasks: 'crucible.tasks',
+} as const;
+
+const DOC = [
+  'Crucible multi-task model.',
+  'Inputs are raw descriptors in the column order of metadata "crucible.inputs" (NaN = missing, imputed with the training mean);',
+  'models with a structure branch also read raw structure descriptors and has_structure (1 or 0 per row),',
+  'and each sequence task reads its rows\' x-grids from the input named in metadata "crucible.tasks".',
+  'Regression and sequence outputs are in the units of the training data; classification outputs are class probabilities [batch, classes].',
+].join(' ');
+
+function mismatch(message: string): CrucibleError {
+  return new CrucibleError('bad-input', message, { hint: 'Export with the scaling saved by the training run that produced this model.' });
+}
+
+/** (x − mean) / std per column with NaN → 0, i.e. missing values imputed by the training mean. */
+function standardizeInput(graph: GraphBuilder, ops: Ops<Sym>, x: Sym, scaler: Standardizer): Sym {
+  const width = scaler.mean.length;
+  const z = ops.div(ops.sub(x, ops.constant(Float32Array.from(scaler.mean), [width])), ops.constant(Float32Array.from(scaler.std), [width]));
+  const missing = graph.node('IsNaN', [z.name]);
+  return { name: graph.node('Where', [missing, ops.scalar(0).name, z.name]), shape: z.shape };
+}
+
+/** Checks `scaling` against the model and returns each regression and sequence task's target scaler. */
+function targetScalers(model: MultiTaskModel, scaling: ScalingParams): Map<string, Standardizer> {
+  const { encoder } = model.spec;
+  if (scaling.features.mean.length !== encoder.inputDim) {
+    throw mismatch(`The scaling describes ${scaling.features.mean.length} descriptors but the model reads ${encoder.inputDim}.`);
+  }
+  if (encoder.structure && scaling.structure?.mean.length !== encoder.structure.inputDim) {
+    throw mismatch(`The model reads ${encoder.structure.inputDim} structure descriptors but the scaling describes ${scaling.structure?.mean.length ?? 'none'}.`);
+  }
+  const scalers = new Map<string, Standardizer>();
+  for (const task of model.spec.tasks) {
+    if (task.kind === 'classification') continue;
+    const targets = scaling.tasks.find((t) => t.name === task.name)?.targets;
+    if (!targets) throw mismatch(`The scaling has no target scaling for task "${task.name}".`);
+    const expected = task.kind === 'sequence' ? 1 : task.data.width;
+    if (targets.mean.length !== expected) {
+      throw mismatch(`Task "${task.name}" has ${targets.mean.length} target scaling entries where ${expected} were expected.`);
+    }
+    scalers.set(task.name, targets);
+  }
+  return scalers;
+}
+
+function metadata(model: MultiTaskModel, io: OnnxIo, opts: OnnxExportOptions): Record<string, string> {
+  const { scaling } = opts;
+  const inputs = {
+    descriptors: { input: io.descriptors, columns: scaling.features.names },
+    ...(io.structure && scaling.structure ? { structure: { input: io.structure.values, has: io.structure.has, columns: scaling.structure.names } } : {}),
+  };
+  const tasks = io.tasks.map((t) => {
+    const classes = opts.classes?.[t.task];
+    const width = model.spec.tasks.find((s) => s.name === t.task)!.data.width;
+    return { ...t, width, ...(classes ? { classes } : {}) };
+  });
+  return {
+    [METADATA_KEYS.version]: crucibleVersion(),
+    [METADATA_KEYS.featurizer]: opts.featurizer.id,
+    [METADATA_KEYS.elementTable]: opts.featurizer.tableSha256,
+    [METADATA_KEYS.inputs]: JSON.stringify(inputs),
+    [METADATA_KEYS.tasks]: JSON.stringify(tasks),
+  };
+}
+
+/** The ModelProto bytes (opset 17, IR 8) of `model` with scaling in the graph; see {@link onnxIo} for the names. */
+export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions): Uint8Array {
+  const { scaling } = opts;
+  const targets = targetScalers(model, scaling);
+  const io = onnxIo(model.spec);
+  const graph = new GraphBuilder();
+  // Input and output names are the user's task names: one called "add" must not go to an Add node's output.
+  const names = [io.descriptors, ...(io.structure ? [io.structure.values, io.structure.has] : []), ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : [])])];
+  for (const name of names) graph.reserve(name);
+  const ops = createOnnxOps(graph, model.store);
+  const input = (name: string, shape: Sym['shape']): Sym => ({ name: graph.input(name, shape), shape });
+  const constant = (values: number[]) => ops.constant(Float32Array.from(values), [values.length]);
+
+  const inputs: ModelInputs<Sym> = {
+    x: standardizeInput(graph, ops, input(io.descriptors, [BATCH_DIM, model.spec.encoder.inputDim]), scaling.features),
+  };
+  if (io.structure && model.spec.encoder.structure && scaling.structure) {
+    const values = input(io.structure.values, [BATCH_DIM, model.spec.encoder.structure.inputDim]);
+    const has = input(io.structure.has, [BATCH_DIM, 1]);
+    // Rows without a structure are zeros after scaling, as in training (applyScaling).
+    inputs.structure = { values: ops.mul(standardizeInput(graph, ops, values, scaling.structure), has), has };
+  }
+  inputs.steps = Object.fromEntries(io.tasks.filter((t) => t.steps).map((t) => [t.task, input(t.steps!, [BATCH_DIM, pointsDim(t)])]));
+
+  const outputs = model.forward(ops, inputs);
+  for (const t of io.tasks) {
+    const y = outputs[t.task];
+    const scaler = targets.get(t.task);
+    const out = scaler ? ops.add(ops.mul(y, constant(scaler.std)), constant(scaler.mean)) : ops.softmax(y);
+    graph.output(t.output, out.name, out.shape);
+  }
+  return graph.serialize({ producerVersion: crucibleVersion(), docString: DOC, metadata: metadata(model, io, opts) });
+}
