@@ -1,0 +1,375 @@
+/**
+ * The run configuration as users write it, for the CLI, the UI and the project file alike: the seed project's
+ * (TsumiNa/foundation_model) LightningCLI layout — `model.init_args`, `data.init_args`, `trainer` — plus Crucible's
+ * own keys. Objects are strict, so unknown keys are errors; task entries are open because the keys a task accepts
+ * depend on its head, and the head registry checks those (see tasks.ts).
+ */
+import { z } from 'zod';
+import { FEATURIZER_IDS, type FeaturizerId } from '../data/featurize';
+import type { BackendRequest } from '../model/backend';
+import type { ActivationName } from '../model/ops/ops';
+
+const squash = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+
+/**
+ * A string enum compared without case, spaces, hyphens or underscores (the seed writes `REGRESSION`,
+ * `ReduceLROnPlateau`, `AdamW`); `aliases` maps further spellings to a value. Parses to the canonical value.
+ */
+function looseEnum<const T extends readonly [string, ...string[]]>(values: T, aliases: Record<string, T[number]> = {}) {
+  const lookup = new Map<string, T[number]>();
+  for (const value of values) lookup.set(squash(value), value);
+  for (const [alias, value] of Object.entries(aliases)) lookup.set(squash(alias), value);
+  return z.string().transform((input, ctx): T[number] => {
+    const value = lookup.get(squash(input));
+    if (value === undefined) {
+      ctx.issues.push({ code: 'invalid_value', values: [...values], input, message: '' });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const fraction = z.number().min(0).max(1);
+
+/** A layer width, or `auto` for an input width taken from the data (featurizer or descriptor columns). */
+const widthOrAuto = z.union([positiveInt, z.literal('auto')], { error: 'expected a positive whole number or "auto"' });
+
+/** Layer widths whose first entry (the input width) may be `auto`. */
+const layerDims = z
+  .array(widthOrAuto)
+  .min(2)
+  .superRefine((dims, ctx) => {
+    dims.forEach((d, i) => {
+      if (i > 0 && d === 'auto') ctx.addIssue({ code: 'custom', path: [i], message: 'only the first entry (the input width) may be "auto"' });
+    });
+  });
+
+/** A data source: a CSV/TSV/Parquet/Excel path relative to the config file's folder, or a table of the open project. */
+export const SourceSchema = z.union([z.string().min(1), z.strictObject({ table: z.string().min(1) })], {
+  error: 'expected a file path or { table: <project table name> }',
+});
+
+export const SCHEDULER_TYPES = ['none', 'step', 'cosine', 'reduce_on_plateau'] as const;
+export const OPTIMIZER_TYPES = ['adam', 'adamw'] as const;
+
+/**
+ * An optimiser and its learning-rate schedule (the seed's OptimizerConfig). Every key is optional: defaults are
+ * filled at resolution because the shared block and the heads differ in weight decay. Keys of other schedulers are
+ * accepted and ignored, as in the seed (its sample configs set `patience` with `StepLR`).
+ */
+export const OptimizerConfigSchema = z.strictObject({
+  optimizer_type: looseEnum(OPTIMIZER_TYPES).optional(),
+  lr: z.number().positive().optional(),
+  weight_decay: z.number().nonnegative().optional(),
+  eps: z.number().positive().optional(),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
+  freeze_parameters: z.boolean().optional(),
+  /** The seed's `ReduceLROnPlateau` / `StepLR` / `None`, or Crucible's snake_case names; null = none. */
+  scheduler_type: looseEnum(SCHEDULER_TYPES, {
+    reducelronplateau: 'reduce_on_plateau',
+    plateau: 'reduce_on_plateau',
+    steplr: 'step',
+    cosineannealing: 'cosine',
+    cosineannealinglr: 'cosine',
+  })
+    .nullable()
+    .optional(),
+  mode: z.enum(['min', 'max']).optional(),
+  /** reduce_on_plateau: the factor applied to the rate; step: the decay per step (the seed's StepLR gamma). */
+  factor: z.number().positive().lt(1).optional(),
+  patience: nonNegativeInt.optional(),
+  min_lr: z.number().nonnegative().optional(),
+  monitor: z.string().min(1).optional(),
+  /** step: epochs between decays (the seed fixes 10). */
+  step_size: positiveInt.optional(),
+  /** cosine: epochs of one half-period (default: trainer.max_epochs). */
+  t_max: positiveInt.optional(),
+  interval: z.literal('epoch', { error: 'Crucible steps schedulers once per epoch; expected "epoch"' }).optional(),
+  frequency: z.literal(1, { error: 'Crucible steps schedulers every epoch; expected 1' }).optional(),
+});
+
+export const TASK_TYPES = ['regression', 'classification', 'sequence', 'kernel_regression'] as const;
+
+/**
+ * One task (the seed's Regression/Classification/SequenceTaskConfig). These are the keys every head shares; the
+ * remaining keys of an entry are head options (`hidden_dims`, `hidden`, `cell`, `d_model`, `nhead`, `num_layers`,
+ * `n_tcn_layers`, `kernel_*`, …), owned and checked by the head registry (`headType(subtype).options`).
+ */
+export const TaskConfigSchema = z.looseObject({
+  name: z.string().min(1),
+  /** REGRESSION / CLASSIFICATION / SEQUENCE in any case; the newer seed's `KernelRegression` is a sequence task. */
+  type: looseEnum(TASK_TYPES),
+  /** The head registry id; default `regression`, `classification`, `rnn` (sequence) or `kernel_regression`. */
+  subtype: z.string().min(1).optional(),
+  /** The target column of the attributes; empty or absent = the task name. */
+  data_column: z.string().optional(),
+  /** Sequences: the list column holding each curve's x values. */
+  steps_column: z.string().optional(),
+  /** The newer seed's name for `steps_column`. */
+  t_column: z.string().optional(),
+  enabled: z.boolean().optional(),
+  /** Static loss weight (2025 seed); `loss_weight` is the newer seed's name for it. */
+  weight: z.number().nonnegative().optional(),
+  loss_weight: z.number().nonnegative().optional(),
+  /** Keep-ratio of the task's labelled training rows (newer seed; the 2025 seed sets it in data.init_args.task_masking_ratios). */
+  task_masking_ratio: z.number().gt(0).max(1).optional(),
+  optimizer: OptimizerConfigSchema.nullable().optional(),
+  freeze_parameters: z.boolean().optional(),
+  lora_enabled: z.boolean().optional(),
+  lora_rank: nonNegativeInt.optional(),
+  lora_alpha: z.number().positive().optional(),
+  lora_freeze_base: z.boolean().optional(),
+  /** Head input width; must equal the deposit width. */
+  d_in: positiveInt.optional(),
+  /** Regression: [d_in, hidden…, output width]; classification: [d_in, hidden…] (the classes follow). */
+  dims: z.array(positiveInt).min(1).optional(),
+  num_classes: z.number().int().min(2).optional(),
+  class_weights: z.array(z.number().positive()).min(2).optional(),
+});
+
+/** Keys of {@link TaskConfigSchema}, i.e. the task keys that are not head options. */
+export const COMMON_TASK_KEYS: readonly string[] = Object.keys(TaskConfigSchema.shape);
+
+/**
+ * Seed task keys that Crucible's heads may have no use for: every seed SequenceTaskConfig carries `cell`,
+ * `seq_len`, `n_tcn_layers`, … whatever its subtype, every regression config `residual`, and kernel-regression
+ * configs the seed's initialisation and encoding switches. A head without such an option ignores it with a notice
+ * instead of failing, so seed configs run unchanged.
+ */
+export const SEED_GENERIC_HEAD_KEYS: Record<'regression' | 'classification' | 'sequence', readonly string[]> = {
+  regression: ['norm', 'residual'],
+  classification: ['norm', 'residual'],
+  sequence: [
+    'hidden',
+    'cell',
+    'seq_len',
+    'n_tcn_layers',
+    'd_model',
+    'nhead',
+    'num_layers',
+    'norm',
+    'residual',
+    'x_dim',
+    't_dim',
+    't_encoding_method',
+    'kernel_centers_init',
+    'kernel_sigmas_init',
+    'kernel_init_range',
+  ],
+};
+
+export const ACTIVATIONS = ['relu', 'leaky_relu', 'tanh', 'gelu', 'silu'] as const satisfies readonly ActivationName[];
+
+/** The weights of the self-supervised losses; `loss_weights` may also hold static weights keyed by task name. */
+export const SSL_LOSS_KEYS = ['mfm', 'contrastive', 'cross_recon'] as const;
+
+/** `model.init_args`: FlexibleMultiTaskModel's arguments. */
+export const ModelArgsSchema = z.strictObject({
+  /** [input width (or auto), hidden…]; the last entry is the encoder's output width. */
+  shared_block_dims: layerDims,
+  /** Crucible: width of the deposit layer (the seed always uses the last shared width). */
+  deposit_dim: positiveInt.optional(),
+  norm_shared: z.boolean().default(true),
+  residual_shared: z.boolean().default(false),
+  /** Crucible: the encoder's activation and dropout. */
+  activation: z.enum(ACTIVATIONS).default('leaky_relu'),
+  dropout: z.number().min(0).max(0.9).default(0),
+  shared_block_optimizer: OptimizerConfigSchema.nullable().optional(),
+  with_structure: z.boolean().optional(),
+  /** [structure input width (or auto), hidden…]; the last entry must equal the last shared width. */
+  struct_block_dims: layerDims.nullable().optional(),
+  modality_dropout_p: fraction.default(0.3),
+  enable_self_supervised_training: z.boolean().default(false),
+  /** Static weights: `mfm`, `contrastive`, `cross_recon` (self-supervised losses) and task names. */
+  loss_weights: z.record(z.string(), z.number().nonnegative()).nullable().optional(),
+  mask_ratio: z.number().gt(0).lt(1).default(0.15),
+  temperature: z.number().positive().default(0.07),
+  /** Uncertainty weighting (Kendall et al.); on unless set false, as in the seed. */
+  enable_learnable_loss_balancer: z.boolean().optional(),
+  /** Crucible: LoRA rank and alpha for tasks that set `lora_enabled` without their own. */
+  lora_rank: positiveInt.default(8),
+  lora_alpha: z.number().positive().default(16),
+  task_configs: z.array(TaskConfigSchema).min(1),
+});
+
+/** The one value the seed's `data.init_args.task_configs` may have: the tasks are those of the model. */
+export const TASK_CONFIGS_REFERENCE = '${model.init_args.task_configs}';
+
+/** `data.init_args`: CompoundDataModule's arguments plus Crucible's data keys. */
+export const DataArgsSchema = z.strictObject({
+  formula_desc_source: SourceSchema.nullable().optional(),
+  attributes_source: SourceSchema.nullable().optional(),
+  structure_desc_source: SourceSchema.nullable().optional(),
+  task_configs: z
+    .literal(TASK_CONFIGS_REFERENCE, { error: `tasks are configured in model.init_args.task_configs; expected "${TASK_CONFIGS_REFERENCE}"` })
+    .optional(),
+  with_structure: z.boolean().optional(),
+  /** Keep-ratio per task name, in (0, 1]. */
+  task_masking_ratios: z.record(z.string(), z.number().gt(0).max(1)).nullable().optional(),
+  val_split: z.number().min(0).lt(1).default(0.1),
+  test_split: z.number().min(0).lt(1).default(0.1),
+  train_random_seed: z.number().int().default(42),
+  test_random_seed: z.number().int().default(24),
+  test_all: z.boolean().default(false),
+  batch_size: positiveInt.default(32),
+  /** Seed key with no meaning here (Crucible has no loader workers); accepted and ignored. */
+  num_workers: nonNegativeInt.optional(),
+  /** Crucible: the attributes table of the open project (instead of attributes_source). */
+  table: z.string().min(1).optional(),
+  /** Crucible: the column of chemical formulas, featurized with `featurizer` when formula_desc_source is absent. */
+  formula_column: z.string().min(1).optional(),
+  featurizer: z.enum(FEATURIZER_IDS as [FeaturizerId, ...FeaturizerId[]]).optional(),
+  /** Crucible: the column joining descriptor files to the attributes (default: each file's first column, as the seed). */
+  id_column: z.string().min(1).nullable().optional(),
+  /** Crucible: the train/val/test label column, used when the attributes have it; null = always split at random. */
+  split_column: z.string().min(1).nullable().default('split'),
+});
+
+/** Crucible's early stopping (`trainer.early_stopping`); the seed's EarlyStopping callback sets the same. */
+export const EarlyStoppingSchema = z.strictObject({
+  monitor: z.string().min(1).default('val_final_loss'),
+  patience: nonNegativeInt.default(10),
+  min_delta: z.number().nonnegative().default(0),
+  mode: z.enum(['min', 'max']).default('min'),
+});
+
+/** Which metric picks the best checkpoint (`trainer.checkpoint`); the seed's ModelCheckpoint callback sets the same. */
+export const CheckpointSchema = z.strictObject({
+  monitor: z.string().min(1).default('val_final_loss'),
+  mode: z.enum(['min', 'max']).default('min'),
+});
+
+export const CallbackSchema = z.strictObject({
+  class_path: z.string().min(1),
+  init_args: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+/** init_args of the Lightning callbacks Crucible understands, by class name. */
+export const CALLBACK_ARGS = {
+  EarlyStopping: z.strictObject({
+    monitor: z.string().min(1).optional(),
+    patience: nonNegativeInt.optional(),
+    min_delta: z.number().nonnegative().optional(),
+    mode: z.enum(['min', 'max']).optional(),
+    verbose: z.boolean().optional(),
+  }),
+  ModelCheckpoint: z.strictObject({
+    monitor: z.string().min(1).nullable().optional(),
+    mode: z.enum(['min', 'max']).optional(),
+    dirpath: z.string().nullable().optional(),
+    filename: z.string().nullable().optional(),
+    save_top_k: z.number().int().optional(),
+    save_last: z.boolean().nullable().optional(),
+    verbose: z.boolean().optional(),
+    every_n_epochs: nonNegativeInt.nullable().optional(),
+    save_weights_only: z.boolean().optional(),
+    auto_insert_metric_name: z.boolean().optional(),
+  }),
+} as const;
+
+/** ModelCheckpoint keys that only say where and how often Lightning writes files; Crucible keeps best and last in the run folder. */
+export const CHECKPOINT_FILE_KEYS = ['dirpath', 'filename', 'save_top_k', 'save_last', 'verbose', 'every_n_epochs', 'save_weights_only', 'auto_insert_metric_name'];
+
+/** Lightning callbacks that only log or draw progress; Crucible has its own, so they are accepted and ignored. */
+export const IGNORED_CALLBACKS = ['LearningRateMonitor', 'TQDMProgressBar', 'RichProgressBar', 'ModelSummary', 'RichModelSummary', 'DeviceStatsMonitor', 'Timer'];
+
+/**
+ * Lightning Trainer arguments that have no meaning for Crucible (devices, loggers, output folders, debugging
+ * switches). They are accepted so seed configs run, and each one set is reported as ignored.
+ */
+export const IGNORED_TRAINER_KEYS = [
+  'accelerator',
+  'devices',
+  'num_nodes',
+  'strategy',
+  'precision',
+  'logger',
+  'default_root_dir',
+  'enable_progress_bar',
+  'enable_model_summary',
+  'enable_checkpointing',
+  'fast_dev_run',
+  'log_every_n_steps',
+  'deterministic',
+  'benchmark',
+  'accumulate_grad_batches',
+  'check_val_every_n_epoch',
+  'val_check_interval',
+  'max_steps',
+  'min_steps',
+  'max_time',
+  'limit_train_batches',
+  'limit_val_batches',
+  'limit_test_batches',
+  'limit_predict_batches',
+  'overfit_batches',
+  'num_sanity_val_steps',
+  'profiler',
+  'detect_anomaly',
+  'sync_batchnorm',
+  'reload_dataloaders_every_n_epochs',
+  'use_distributed_sampler',
+  'inference_mode',
+  'barebones',
+  'plugins',
+] as const;
+
+export const TrainerSchema = z.strictObject({
+  max_epochs: positiveInt.default(100),
+  /** Early stopping never stops before this epoch. */
+  min_epochs: nonNegativeInt.default(0),
+  /** Clip gradients at this value; null or 0 = no clipping. */
+  gradient_clip_val: z.number().nonnegative().nullable().default(null),
+  gradient_clip_algorithm: z.enum(['norm', 'value']).default('norm'),
+  early_stopping: EarlyStoppingSchema.nullable().optional(),
+  checkpoint: CheckpointSchema.optional(),
+  callbacks: z.array(CallbackSchema).nullable().optional(),
+  ...(Object.fromEntries(IGNORED_TRAINER_KEYS.map((key) => [key, z.unknown().optional()])) as Record<(typeof IGNORED_TRAINER_KEYS)[number], z.ZodOptional<z.ZodUnknown>>),
+});
+
+/** How the task losses are combined: each strategy with its own options. */
+export const WeightingSchema = z.discriminatedUnion('strategy', [
+  /** Σ w_t·L_t with the tasks' static weights. */
+  z.strictObject({ strategy: z.literal('static'), options: z.strictObject({}).prefault({}) }),
+  /** Σ ½·w_t·exp(−2 log σ_t)·L_t + log σ_t with learned log σ_t (the seed's learnable loss balancer). */
+  z.strictObject({
+    strategy: z.literal('uncertainty'),
+    options: z.strictObject({ init_log_sigma: z.number().default(0) }).prefault({}),
+  }),
+  /** Each step trains one task drawn with these probabilities (DeePMD-kit's model_prob); null = uniform. */
+  z.strictObject({
+    strategy: z.literal('task_sampling'),
+    options: z.strictObject({ probabilities: z.record(z.string(), z.number().positive()).nullable().default(null) }).prefault({}),
+  }),
+]);
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendRequest[];
+
+export const RunConfigSchema = z.strictObject({
+  /** An integer seed; true or false (Lightning's "pick one" / "none") draws a seed, which the resolved config records. Default 42. */
+  seed_everything: z.union([z.number().int(), z.boolean()], { error: 'expected a whole number, true or false' }).optional(),
+  experiment_name: z.string().min(1).nullable().optional(),
+  /** Crucible: the TensorFlow.js backend. */
+  backend: z.enum(BACKENDS).default('auto'),
+  /** Crucible: the loss weighting strategy (default from model.init_args.enable_learnable_loss_balancer). */
+  weighting: WeightingSchema.optional(),
+  model: z.strictObject({
+    class_path: z.string().regex(/(^|\.)FlexibleMultiTaskModel$/, { error: 'expected a FlexibleMultiTaskModel class path' }).optional(),
+    init_args: ModelArgsSchema,
+  }),
+  data: z.strictObject({
+    class_path: z.string().regex(/(^|\.)CompoundDataModule$/, { error: 'expected a CompoundDataModule class path' }).optional(),
+    init_args: DataArgsSchema,
+  }),
+  trainer: TrainerSchema.prefault({}),
+});
+
+/** A run configuration as written (what the UI edits and a YAML file holds). */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+/** A run configuration after schema checks, with its static defaults filled in. */
+export type RunConfig = z.output<typeof RunConfigSchema>;
+export type TaskConfig = z.output<typeof TaskConfigSchema>;
+export type OptimizerConfig = z.output<typeof OptimizerConfigSchema>;
+export type WeightingConfig = z.output<typeof WeightingSchema>;

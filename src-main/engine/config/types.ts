@@ -1,0 +1,135 @@
+/** The resolved run configuration the trainer reads: defaults filled, paths absolute, names normalised, cross-checked. */
+import type { FeaturizerId } from '../data/featurize';
+import type { TaskKind } from '../data/dataset/types';
+import type { BackendRequest } from '../model/backend';
+import type { SourceFormat } from '../project/schema';
+import type { ACTIVATIONS, OPTIMIZER_TYPES, WeightingConfig } from './schema';
+
+/** Where a table of data comes from. */
+export type ResolvedSource = { kind: 'file'; path: string; format: SourceFormat } | { kind: 'table'; table: string };
+
+export type SchedulerSettings =
+  | { type: 'none' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'cosine'; tMax: number; minLr: number }
+  | { type: 'reduce_on_plateau'; mode: 'min' | 'max'; factor: number; patience: number; minLr: number; monitor: string };
+
+export interface OptimizerSettings {
+  type: (typeof OPTIMIZER_TYPES)[number];
+  lr: number;
+  weightDecay: number;
+  eps: number;
+  betas: [number, number];
+  /** The parameters this optimiser owns are frozen (seed: `freeze_parameters`). */
+  freeze: boolean;
+  scheduler: SchedulerSettings;
+}
+
+export interface LoraSettings {
+  rank: number;
+  alpha: number;
+  /** Freeze the wrapped layer's own weights and train only the adapter. */
+  freezeBase: boolean;
+}
+
+export interface ResolvedTask {
+  name: string;
+  kind: TaskKind;
+  /** Head registry id (`headType(head)`), e.g. 'regression', 'rnn', 'kernel_regression'. */
+  head: string;
+  /** The attributes column holding the targets. */
+  column: string;
+  /** Sequences: the list column of x values; null = 0, 1, 2, …. */
+  stepsColumn: string | null;
+  /** Static loss weight w_t. */
+  weight: number;
+  enabled: boolean;
+  /** Keep-ratio of the task's labelled training rows, in (0, 1]. */
+  maskingRatio: number;
+  optimizer: OptimizerSettings;
+  /** LoRA adapter on the head, or null for none. */
+  lora: LoraSettings | null;
+  /** Regression: the output width the config declares (last entry of the seed's `dims`), checked against the data; null = from the data. */
+  outputWidth: number | null;
+  /** Classification: the class count the config declares, checked against the data; null = from the data. */
+  numClasses: number | null;
+  /** Classification: a loss weight per class, in class order. */
+  classWeights: number[] | null;
+  /** The head's own options, snake_case as in the config, parsed by the head's schema (defaults filled). */
+  headOptions: Record<string, unknown>;
+}
+
+export interface ResolvedModel {
+  /** Formula-descriptor width; 'auto' = the featurizer's or the descriptor file's column count. */
+  inputDim: number | 'auto';
+  /** Widths after the input (the rest of `shared_block_dims`). */
+  hiddenDims: number[];
+  depositDim: number;
+  activation: (typeof ACTIVATIONS)[number];
+  norm: boolean;
+  residual: boolean;
+  dropout: number;
+  /** The structure branch (`with_structure`), fused into the formula branch by a gate. */
+  structure: { inputDim: number | 'auto'; hiddenDims: number[] } | null;
+  selfSupervised: {
+    enabled: boolean;
+    weights: { mfm: number; contrastive: number; crossRecon: number };
+    maskRatio: number;
+    temperature: number;
+    /** Probability of dropping the structure input for a step. */
+    modalityDropoutP: number;
+  };
+  /** The shared block's (encoder + deposit) optimiser; `freeze` freezes the encoder. */
+  encoderOptimizer: OptimizerSettings;
+}
+
+export interface ResolvedData {
+  /** Precomputed formula descriptors; null = featurize `formulaColumn` with `featurizer`. */
+  formulaDescriptors: ResolvedSource | null;
+  attributes: ResolvedSource;
+  structureDescriptors: ResolvedSource | null;
+  formulaColumn: string | null;
+  /** Non-null exactly when descriptors are computed from formulas. */
+  featurizer: FeaturizerId | null;
+  /** Joins descriptor files to the attributes; null = each file's first column (the seed's index column). */
+  idColumn: string | null;
+  /** The train/val/test label column, used when the attributes have it; null = always split at random. */
+  splitColumn: string | null;
+  batchSize: number;
+  valSplit: number;
+  testSplit: number;
+  trainRandomSeed: number;
+  testRandomSeed: number;
+  testAll: boolean;
+}
+
+export interface ResolvedTrainer {
+  maxEpochs: number;
+  minEpochs: number;
+  /** null = no clipping. */
+  gradientClipVal: number | null;
+  gradientClipAlgorithm: 'norm' | 'value';
+  earlyStopping: { monitor: string; patience: number; minDelta: number; mode: 'min' | 'max' } | null;
+  /** The metric that picks the best checkpoint. */
+  checkpoint: { monitor: string; mode: 'min' | 'max' };
+}
+
+export interface ResolvedRunConfig {
+  /** `experiment_name`, or null. */
+  name: string | null;
+  seed: number;
+  backend: BackendRequest;
+  /** The loss weighting strategy; its options are snake_case as in the config. */
+  weighting: WeightingConfig;
+  model: ResolvedModel;
+  tasks: ResolvedTask[];
+  data: ResolvedData;
+  trainer: ResolvedTrainer;
+}
+
+/** Values from command-line flags (`--max-epochs`, `--seed`, `--backend`), applied over the file's. */
+export interface ConfigOverrides {
+  maxEpochs?: number;
+  seed?: number;
+  backend?: BackendRequest;
+}
