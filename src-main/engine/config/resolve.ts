@@ -10,6 +10,7 @@ import { CrucibleError } from '../errors';
 import { resolveData } from './data';
 import { checkFeaturizerWidth, resolveModel } from './model';
 import { checkWith, configError, keyRef, pickOne, unknownKeyError, type ConfigNotice, type ConfigScope, type KeyPath } from './problems';
+import { weightingStrategy } from '../train/weighting/index';
 import { BACKENDS, RunConfigSchema, WeightingSchema, type RunConfig, type WeightingConfig } from './schema';
 import { resolveTasks } from './tasks';
 import { resolveTrainer } from './trainer';
@@ -71,7 +72,12 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined): u
 function resolveWeighting(scope: ConfigScope, cfg: RunConfig, taskNames: readonly string[]): WeightingConfig {
   const balancer = cfg.model.init_args.enable_learnable_loss_balancer;
   const w = cfg.weighting;
-  if (w === undefined) return WeightingSchema.parse({ strategy: balancer === false ? 'static' : 'uncertainty' });
+  const strategyOptions = (strategy: string, options: unknown) =>
+    checkWith(scope, weightingStrategy(strategy)!.options, options, ['weighting', 'options'], `loss weighting "${strategy}"`);
+  if (w === undefined) {
+    const strategy = balancer === false ? 'static' : 'uncertainty';
+    return { strategy, options: strategyOptions(strategy, {}) };
+  }
   if (balancer !== undefined && balancer !== (w.strategy === 'uncertainty')) {
     throw configError(
       scope,
@@ -80,12 +86,7 @@ function resolveWeighting(scope: ConfigScope, cfg: RunConfig, taskNames: readonl
       'Remove enable_learnable_loss_balancer; weighting.strategy decides.',
     );
   }
-  if (w.strategy === 'task_sampling') {
-    for (const name of Object.keys(w.options.probabilities ?? {})) {
-      if (!taskNames.includes(name)) throw unknownKeyError(scope, ['weighting', 'options', 'probabilities', name], taskNames);
-    }
-  }
-  return w;
+  return { strategy: w.strategy, options: strategyOptions(w.strategy, w.options) };
 }
 
 /** Resolves a run configuration given as plain data (a parsed YAML file, or an object from the UI). */

@@ -5,6 +5,7 @@
  * depend on its head, and the head registry checks those (see tasks.ts).
  */
 import { z } from 'zod';
+import { weightings } from '../train/weighting/index';
 import { FEATURIZER_IDS, type FeaturizerId } from '../data/featurize';
 import type { BackendRequest } from '../model/backend';
 import type { ActivationName } from '../model/ops/ops';
@@ -330,20 +331,14 @@ export const TrainerSchema = z.strictObject({
 });
 
 /** How the task losses are combined: each strategy with its own options. */
-export const WeightingSchema = z.discriminatedUnion('strategy', [
-  /** Σ w_t·L_t with the tasks' static weights. */
-  z.strictObject({ strategy: z.literal('static'), options: z.strictObject({}).prefault({}) }),
-  /** Σ ½·w_t·exp(−2 log σ_t)·L_t + log σ_t with learned log σ_t (the seed's learnable loss balancer). */
-  z.strictObject({
-    strategy: z.literal('uncertainty'),
-    options: z.strictObject({ init_log_sigma: z.number().default(0) }).prefault({}),
-  }),
-  /** Each step trains one task drawn with these probabilities (DeePMD-kit's model_prob); null = uniform. */
-  z.strictObject({
-    strategy: z.literal('task_sampling'),
-    options: z.strictObject({ probabilities: z.record(z.string(), z.number().positive()).nullable().default(null) }).prefault({}),
-  }),
-]);
+/**
+ * The loss weighting: a strategy id from the weighting registry and that strategy's own options,
+ * which the strategy validates (hyper-parameters belong to the strategy, not to this schema).
+ */
+export const WeightingSchema = z.strictObject({
+  strategy: looseEnum(Object.keys(weightings) as [string, ...string[]]),
+  options: z.record(z.string(), z.unknown()).prefault({}),
+});
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendRequest[];
 

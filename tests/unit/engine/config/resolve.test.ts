@@ -81,8 +81,9 @@ describe('defaults', () => {
 
   it('take the seed’s balancer switch for the weighting strategy', () => {
     expect(resolveYaml(BASE.replace('  init_args:\n', '  init_args:\n    enable_learnable_loss_balancer: false\n')).weighting).toEqual({ strategy: 'static', options: {} });
-    const sampling = resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n  options: { probabilities: { band_gap: 3, is_metal: 1 } }\n`);
-    expect(sampling.weighting).toEqual({ strategy: 'task_sampling', options: { probabilities: { band_gap: 3, is_metal: 1 } } });
+    // Task sampling draws tasks in proportion to their static loss weights (DeePMD-kit's model_prob), so it has no options of its own.
+    expect(resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n`).weighting).toEqual({ strategy: 'task_sampling', options: {} });
+    expect(() => resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n  options: { probabilities: { band_gap: 3 } }\n`)).toThrow(/weighting\.options\.probabilities/);
   });
 
   it('accept a numeric input width equal to the featurizer’s', () => {
