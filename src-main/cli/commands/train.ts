@@ -1,0 +1,64 @@
+/** `crucible train CONFIG`: one training run with a progress bar, writing a run folder. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../engine/config/index';
+import { loadRunData } from '../../engine/data/load-run-data';
+import type { BackendRequest } from '../../engine/model/backend';
+import { openProject, type Project } from '../../engine/project/index';
+import { newRunDir } from '../../engine/train/run-dir';
+import { runTraining } from '../../engine/train/run-training';
+import { parseBackend, parsePositiveInt, parseSeed } from '../options';
+import { trainingProgress } from '../progress';
+
+interface TrainOptions {
+  project?: string;
+  out?: string;
+  maxEpochs?: number;
+  seed?: number;
+  backend?: BackendRequest;
+  resume?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a multi-task model from a YAML config (the seed project\'s layout is accepted)')
+    .argument('<config>', 'run configuration (YAML)')
+    .option('--project <dir>', 'project whose tables the config may name, and where the run is kept')
+    .option('--out <run-dir>', 'run folder (default: <project>/runs/<name>-<time>, or ./runs/… without a project)')
+    .option('--max-epochs <n>', 'override trainer.max_epochs', parsePositiveInt)
+    .option('--seed <s>', 'override seed_everything', parseSeed)
+    .option('--backend <b>', 'auto | tensorflow | wasm | cpu', parseBackend)
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .action(async (configPath: string, opts: TrainOptions) => {
+      const project: Project | undefined = opts.project ? await openProject(opts.project) : undefined;
+      const config = await loadConfig(configPath, {
+        overrides: { maxEpochs: opts.maxEpochs, seed: opts.seed, backend: opts.backend },
+        projectTables: project?.tables.map((t) => t.name),
+        onNotice: (n) => process.stderr.write(`note: ${n.message}\n`),
+      });
+      const runDir = opts.out ? resolve(opts.out) : newRunDir(project?.runsDir ?? resolve('runs'), config.name ?? 'run');
+      const progress = trainingProgress();
+      process.stderr.write(`Loading data…\n`);
+      const data = await loadRunData(config, { project });
+      const controller = new AbortController();
+      process.once('SIGINT', () => {
+        process.stderr.write('\nStopping after this batch (Ctrl+C again to kill)…\n');
+        controller.abort();
+      });
+      try {
+        const summary = await runTraining({ config, data, runDir, resume: opts.resume }, { emit: progress.onEvent, signal: controller.signal });
+        progress.stop();
+        process.stdout.write(`${summary.runDir}\n`);
+        if (summary.metrics) {
+          for (const [task, m] of Object.entries(summary.metrics.tasks)) {
+            const shown = Object.entries(m.test).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
+            process.stderr.write(`  ${task} (${m.type}) test: ${shown || 'no labelled test rows'}\n`);
+          }
+        }
+        if (summary.cancelled) process.stderr.write('Cancelled; resume with --resume --out ' + summary.runDir + '\n');
+      } finally {
+        progress.stop();
+      }
+    });
+}

@@ -1,0 +1,62 @@
+/** The run's final reports: metrics.json (per task, val and test) and the test predictions table. */
+import type { ScalingParams } from '../data/dataset/scaling';
+import type { TrainingSet } from '../data/dataset/types';
+import { listCell, toCsv, type Cell } from '../util/csv-writer';
+import { toUserUnits, type SplitEvaluation } from './evaluate';
+import type { MetricValues } from './metrics';
+
+export interface MetricsReport {
+  tasks: Record<string, { type: string; val: MetricValues; test: MetricValues }>;
+  overall: { val: MetricValues; test: MetricValues };
+  best_epoch: number;
+  epochs_run: number;
+  stopped_early: string | null;
+}
+
+export function metricsReport(set: TrainingSet, tasks: readonly string[], val: SplitEvaluation, test: SplitEvaluation, run: Pick<MetricsReport, 'best_epoch' | 'epochs_run' | 'stopped_early'>): MetricsReport {
+  const out: MetricsReport['tasks'] = {};
+  for (const task of set.tasks) {
+    if (!tasks.includes(task.name)) continue;
+    out[task.name] = { type: task.kind, val: val.metrics[task.name] ?? {}, test: test.metrics[task.name] ?? {} };
+  }
+  return { tasks: out, overall: { val: val.overall, test: test.overall }, ...run };
+}
+
+/**
+ * The test rows: id and formula, then per task the prediction and the truth in the user's units
+ * (classification: class labels; curves: JSON arrays over the row's own points).
+ */
+/** A float32 value with the digits it actually carries. */
+const float32 = (v: number) => Number(v.toPrecision(7));
+
+export function predictionsCsv(set: TrainingSet, scaling: ScalingParams, evaluation: SplitEvaluation, tasks: readonly string[]): string {
+  const { rows, outputs, masks } = evaluation.outputs;
+  const used = set.tasks.filter((t) => tasks.includes(t.name));
+  const header = ['id', 'formula', ...used.flatMap((t) => [t.name, `${t.name}_true`])];
+  const columns = used.map((task) => {
+    const width = task.width;
+    const pred = toUserUnits(scaling, task.name, outputs.get(task.name)!);
+    // The truth comes from the unscaled set, so it prints exactly as imported (no scaling round trip).
+    const truth = new Float32Array(rows.length * width);
+    rows.forEach((row, i) => truth.set(task.targets.subarray(row * width, (row + 1) * width), i * width));
+    const mask = masks.get(task.name)!;
+    return (i: number): [Cell, Cell] => {
+      if (task.kind === 'classification') {
+        const classes = task.classes!;
+        const c = classes.length;
+        let best = 0;
+        for (let k = 1; k < c; k++) if (pred[i * c + k] > pred[i * c + best]) best = k;
+        return [classes[best], mask[i] > 0 ? classes[truth[i]] : null];
+      }
+      if (task.kind === 'sequence') {
+        const len = task.lengths ? task.lengths[rows[i]] : width;
+        const known = mask.subarray(i * width, i * width + len).some((m) => m > 0);
+        return [listCell(pred.subarray(i * width, i * width + len)), known ? listCell(truth.subarray(i * width, i * width + len)) : null];
+      }
+      if (width === 1) return [float32(pred[i]), mask[i] > 0 ? float32(truth[i]) : null];
+      return [listCell(pred.subarray(i * width, (i + 1) * width)), mask[i * width] > 0 ? listCell(truth.subarray(i * width, (i + 1) * width)) : null];
+    };
+  });
+  const body = Array.from(rows, (row, i) => [set.ids[row], set.formulas[row], ...columns.flatMap((col) => col(i))]);
+  return toCsv(header, body);
+}

@@ -1,0 +1,176 @@
+/**
+ * One training run, start to finish: builds the model from the config and the data, trains it with
+ * checkpoints and progress events, then evaluates the best epoch on val and test and writes the run
+ * folder. A plain job function: the CLI calls it directly, the app runs it in a worker thread.
+ */
+import { existsSync } from 'node:fs';
+import { dumpResolvedConfig } from '../config/index';
+import type { ResolvedRunConfig } from '../config/types';
+import { applyScaling, fitScaling } from '../data/dataset/scaling';
+import type { TrainingSet } from '../data/dataset/types';
+import type { JobContext } from '../jobs/job';
+import { initBackend } from '../model/backend';
+import { MultiTaskModel } from '../model/model';
+import { deriveSeed } from '../util/random';
+import { Checkpoint, EarlyStopping, NanGuard, ProgressReporter, type Logs, type ProgressEvent, type TrainingCallback } from './callbacks/index';
+import { evaluateSplit } from './evaluate';
+import { fit } from './fit';
+import { buildModelSpec } from './model-spec';
+import { describeEnvironment, type DataProvenance, type Provenance } from './provenance';
+import { metricsReport, predictionsCsv, type MetricsReport } from './reports';
+import { RunFolder } from './run-folder';
+import { applyFreezing, buildOptimizer, buildSchedulers } from './setup';
+import { readCheckpointFile, restoreSession, saveCheckpoint, type ModelHeader } from './training-state';
+import { createWeighting } from './weighting/index';
+
+/** A training set with where it came from, loaded (in the main thread) before training starts. */
+export interface LoadedData {
+  set: TrainingSet;
+  sources: DataProvenance[];
+  featurizer: { id: string; tableSha256: string } | null;
+}
+
+export interface RunTrainingInput {
+  config: ResolvedRunConfig;
+  data: LoadedData;
+  runDir: string;
+  /** Continue from runDir/checkpoints/last.ckpt when it exists. */
+  resume?: boolean;
+}
+
+export type TrainingEvent =
+  | { type: 'status'; message: string }
+  | { type: 'progress'; progress: ProgressEvent }
+  | { type: 'done'; summary: RunSummary };
+
+export interface RunSummary {
+  runDir: string;
+  backend: string;
+  epochsRun: number;
+  bestEpoch: number;
+  stopReason: string | null;
+  cancelled: boolean;
+  metrics: MetricsReport | null;
+}
+
+export async function runTraining(input: RunTrainingInput, ctx: JobContext<TrainingEvent>): Promise<RunSummary> {
+  const { config: cfg, data } = input;
+  const status = (message: string) => ctx.emit({ type: 'status', message });
+  const backend = await initBackend(cfg.backend);
+  status(`TensorFlow.js backend: ${backend.name} (${backend.provider})`);
+
+  const folder = await RunFolder.create(input.runDir);
+  const set = data.set;
+  const scaling = fitScaling(set);
+  for (const w of [...set.report.warnings, ...scaling.warnings]) status(`Warning: ${w}`);
+  const scaled = applyScaling(set, scaling);
+  const spec = buildModelSpec(cfg, set);
+  const model = new MultiTaskModel(spec, deriveSeed(cfg.seed, 'init'));
+  try {
+    applyFreezing(cfg, model);
+    const enabled = cfg.tasks.filter((t) => t.enabled);
+    const weighting = createWeighting({
+      id: cfg.weighting.strategy,
+      options: cfg.weighting.options,
+      weights: new Map(enabled.map((t) => [t.name, t.weight])),
+      store: model.store,
+    });
+    const optimizer = buildOptimizer(cfg, model);
+    const schedulers = buildSchedulers(cfg, model);
+
+    const header: Omit<ModelHeader, 'params' | 'formatVersion' | 'epoch'> = {
+      modelSpec: spec,
+      scaling,
+      featureNames: set.featureNames,
+      classes: Object.fromEntries(set.tasks.filter((t) => t.classes).map((t) => [t.name, t.classes!])),
+      featurizer: data.featurizer,
+    };
+    let history: Logs[] = [];
+    const early = cfg.trainer.earlyStopping ? new EarlyStopping({ ...cfg.trainer.earlyStopping }) : undefined;
+    const best = new Checkpoint({
+      monitor: cfg.trainer.checkpoint.monitor,
+      mode: cfg.trainer.checkpoint.mode,
+      save: async (kind, epoch) => {
+        const session = kind === 'last' ? { optimizer, schedulers, callbacks, history } : undefined;
+        await saveCheckpoint(folder.checkpointPath(kind), { ...header, epoch }, model, session);
+      },
+    });
+    const recorder: TrainingCallback = {
+      onEpochEnd: async (epoch, logs) => {
+        history.push(logs);
+        await folder.writeMetricsCsv(history);
+        await folder.appendEvent({ type: 'epoch', epoch, logs });
+      },
+    };
+    const progress = new ProgressReporter({ sink: (progress) => ctx.emit({ type: 'progress', progress }), minIntervalMs: 250 });
+    // Checkpoint last: the 'last' save must capture every other callback's state after the epoch.
+    const callbacks: TrainingCallback[] = [new NanGuard(), ...(early ? [early] : []), progress, recorder, best];
+
+    let startEpoch = 0;
+    const provenance: Provenance = {
+      ...describeEnvironment(),
+      backend,
+      seed: cfg.seed,
+      derivedSeeds: { init: deriveSeed(cfg.seed, 'init'), split: cfg.data.trainRandomSeed },
+      data: data.sources,
+      featurizer: data.featurizer,
+      startedAt: new Date().toISOString(),
+    };
+    if (input.resume && existsSync(folder.checkpointPath('last'))) {
+      const saved = await readCheckpointFile(folder.checkpointPath('last'));
+      history = restoreSession(saved, model, { optimizer, schedulers, callbacks });
+      startEpoch = saved.header.epoch + 1;
+      provenance.resumedAt = [new Date().toISOString()];
+      status(`Resuming after epoch ${startEpoch} from ${folder.checkpointPath('last')}`);
+    }
+    await folder.writeText('config.yaml', dumpResolvedConfig(cfg));
+    await folder.writeJson('provenance.json', provenance);
+
+    const result = await fit({
+      model,
+      data: scaled,
+      scaling,
+      weighting,
+      optimizer,
+      schedulers,
+      callbacks,
+      epochs: cfg.trainer.maxEpochs,
+      batchSize: cfg.data.batchSize,
+      seed: cfg.seed,
+      masking: { ratios: Object.fromEntries(enabled.map((t) => [t.name, t.maskingRatio])), seed: cfg.seed, redrawEachEpoch: true },
+      modalityDropout: cfg.model.selfSupervised.modalityDropoutP,
+      classWeights: Object.fromEntries(enabled.map((t) => [t.name, t.classWeights ?? undefined])),
+      startEpoch,
+      signal: ctx.signal,
+    });
+    optimizer.dispose();
+
+    let metrics: MetricsReport | null = null;
+    if (existsSync(folder.checkpointPath('best'))) {
+      restoreSession(await readCheckpointFile(folder.checkpointPath('best')), model);
+      const taskNames = enabled.map((t) => t.name);
+      const batch = Math.max(cfg.data.batchSize, 256);
+      const val = await evaluateSplit(model, scaled, scaling, 'val', batch, taskNames);
+      const test = await evaluateSplit(model, scaled, scaling, 'test', batch, taskNames);
+      metrics = metricsReport(set, taskNames, val, test, { best_epoch: best.bestEpoch + 1, epochs_run: result.lastEpoch + 1, stopped_early: result.stop?.reason ?? null });
+      await folder.writeJson('metrics.json', metrics);
+      await folder.writeText('predictions/test.csv', predictionsCsv(set, scaling, test, taskNames));
+    }
+    provenance.finishedAt = new Date().toISOString();
+    await folder.writeJson('provenance.json', provenance);
+    const summary: RunSummary = {
+      runDir: folder.dir,
+      backend: backend.name,
+      epochsRun: result.lastEpoch + 1,
+      bestEpoch: best.bestEpoch + 1,
+      stopReason: result.stop?.reason ?? null,
+      cancelled: result.cancelled,
+      metrics,
+    };
+    await folder.appendEvent({ type: 'done', summary: { ...summary, metrics: undefined } });
+    ctx.emit({ type: 'done', summary });
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}
