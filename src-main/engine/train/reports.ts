@@ -1,12 +1,17 @@
 /** The run's final reports: metrics.json (per task, val and test) and the test predictions table. */
 import type { ScalingParams } from '../data/dataset/scaling';
-import type { TrainingSet } from '../data/dataset/types';
+import { SPLIT_TRAIN, type TaskData, type TrainingSet } from '../data/dataset/types';
 import { listCell, toCsv, type Cell } from '../util/csv-writer';
 import { toUserUnits, type SplitEvaluation } from './evaluate';
-import type { MetricValues } from './metrics';
+import { taskMetrics, type MetricValues } from './metrics';
 
 export interface MetricsReport {
-  tasks: Record<string, { type: string; val: MetricValues; test: MetricValues }>;
+  /**
+   * Per task, val and test metrics in the user's units; for regression and curves also `baseline_test`:
+   * the test metrics of always predicting the training mean (per grid point for curves), the bar any
+   * useful model must clear.
+   */
+  tasks: Record<string, { type: string; val: MetricValues; test: MetricValues; baseline_test?: MetricValues }>;
   overall: { val: MetricValues; test: MetricValues };
   best_epoch: number;
   epochs_run: number;
@@ -18,6 +23,7 @@ export function metricsReport(set: TrainingSet, tasks: readonly string[], val: S
   for (const task of set.tasks) {
     if (!tasks.includes(task.name)) continue;
     out[task.name] = { type: task.kind, val: val.metrics[task.name] ?? {}, test: test.metrics[task.name] ?? {} };
+    if (task.kind !== 'classification') out[task.name].baseline_test = meanBaseline(set, task, test.outputs.rows);
   }
   return { tasks: out, overall: { val: val.overall, test: test.overall }, ...run };
 }
@@ -26,6 +32,32 @@ export function metricsReport(set: TrainingSet, tasks: readonly string[], val: S
  * The test rows: id and formula, then per task the prediction and the truth in the user's units
  * (classification: class labels; curves: JSON arrays over the row's own points).
  */
+/** Metrics of predicting, for every row in `rows`, the mean training target at each output position. */
+function meanBaseline(set: TrainingSet, task: TaskData, rows: Int32Array): MetricValues {
+  const w = task.width;
+  const sum = new Float64Array(w);
+  const count = new Float64Array(w);
+  for (let r = 0; r < set.n; r++) {
+    if (set.split[r] !== SPLIT_TRAIN) continue;
+    for (let k = 0; k < w; k++) {
+      if (!task.mask[r * w + k]) continue;
+      sum[k] += task.targets[r * w + k];
+      count[k]++;
+    }
+  }
+  const pred = new Float32Array(rows.length * w);
+  const truth = new Float32Array(rows.length * w);
+  const mask = new Float32Array(rows.length * w);
+  rows.forEach((row, i) => {
+    for (let k = 0; k < w; k++) {
+      pred[i * w + k] = count[k] > 0 ? sum[k] / count[k] : 0;
+      truth[i * w + k] = task.targets[row * w + k];
+      mask[i * w + k] = task.mask[row * w + k];
+    }
+  });
+  return taskMetrics(task.kind, pred, truth, mask, w);
+}
+
 /** A float32 value with the digits it actually carries. */
 const float32 = (v: number) => Number(v.toPrecision(7));
 

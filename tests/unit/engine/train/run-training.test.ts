@@ -114,6 +114,18 @@ describe('training runs', () => {
     expect(s.metrics?.tasks.band_gap.test.r2).toBeGreaterThan(0);
   });
 
+  it('learns phonon DOS curves better than the mean training curve, on a formula-grouped split', async () => {
+    const dos = await loadConfig(join(repoRoot, 'examples', 'phonon_dos.yaml'), { overrides: { maxEpochs: 15 } });
+    const dosData = await loadRunData(dos);
+    const { groups, split } = dosData.set;
+    const trainGroups = new Set(groups.filter((_, r) => split[r] === 0));
+    expect(groups.filter((g, r) => split[r] === 2 && trainGroups.has(g))).toEqual([]);
+    const s = await runTraining({ config: dos, data: dosData, runDir: join(scratch.dir, 'dos') }, quiet);
+    const m = s.metrics!.tasks.phonon_dos;
+    expect(m.test.mae!).toBeLessThan(0.75 * m.baseline_test!.mae!);
+    expect(m.test.cosine!).toBeGreaterThan(m.baseline_test!.cosine!);
+  });
+
   it('runs the seed project\'s README demo config unchanged apart from paths (regression + rnn sequence)', async () => {
     const demo = await loadConfig(join(repoRoot, 'examples', 'demo_scaling_law.yaml'), { overrides: { maxEpochs: 3 } });
     const s = await runTraining({ config: demo, data: await loadRunData(demo), runDir: join(scratch.dir, 'demo') }, quiet);

@@ -1,0 +1,10 @@
+/** Benchmark suites by name; each resolves to the figures it reports (the runner prints them as JSON). */
+import { benchImportSuite } from './import-suite';
+import { benchTrainThroughput } from './train-throughput';
+
+export type Suite = (args: string[]) => Promise<Record<string, unknown>>;
+
+export const suites: Record<string, Suite> = {
+  import: benchImportSuite,
+  'train-throughput': benchTrainThroughput,
+};
