@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve('src-main/app/index.ts'),
           // The `crucible` command line (bin/crucible.js runs it), sharing chunks with main.
           cli: resolve('src-main/cli/main.ts'),
+          // Worker thread for long jobs (training, folds, sweeps); run-in-worker.ts finds it beside main.
+          'job-worker': resolve('src-main/engine/jobs/worker-entry.ts'),
         },
       },
     },

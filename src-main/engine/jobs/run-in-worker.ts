@@ -10,12 +10,12 @@ import { CrucibleError, type ErrorCode } from '../errors';
 import type { JobEvent, JobInput, JobKind, JobOutput } from './registry';
 
 /** The worker script: the built bundle beside this module, or the TypeScript source through tsx. */
-function workerScript(): { file: string; execArgv: string[] } {
+function workerScript(): { file: string } {
   const here = dirname(fileURLToPath(import.meta.url));
   // Bundled, this module may sit in out/main/chunks/ while the worker entry is out/main/job-worker.js.
   const built = [join(here, 'job-worker.js'), join(here, '..', 'job-worker.js')].find((f) => existsSync(f));
-  if (built && !here.includes(`${join('src-main', 'engine')}`)) return { file: built, execArgv: [] };
-  return { file: join(here, 'worker-entry.ts'), execArgv: ['--import', 'tsx'] };
+  if (built && !here.includes(join('src-main', 'engine'))) return { file: built };
+  return { file: join(here, 'worker-from-source.mjs') };
 }
 
 export function runInWorker<K extends JobKind>(
@@ -24,8 +24,7 @@ export function runInWorker<K extends JobKind>(
   onEvent: (event: JobEvent<K>) => void,
   signal?: AbortSignal,
 ): Promise<JobOutput<K>> {
-  const { file, execArgv } = workerScript();
-  const worker = new Worker(file, { workerData: { kind, input }, execArgv });
+  const worker = new Worker(workerScript().file, { workerData: { kind, input } });
   const cancel = () => worker.postMessage({ cancel: true });
   signal?.addEventListener('abort', cancel, { once: true });
   return new Promise<JobOutput<K>>((resolve, reject) => {

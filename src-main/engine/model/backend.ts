@@ -19,13 +19,13 @@ export interface BackendInfo {
   simd?: boolean;
 }
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 let current: BackendInfo | undefined;
 
 async function tryNative(pkg: string): Promise<boolean> {
   try {
     // The native bindings register the 'tensorflow' backend on import, on the same tfjs-core.
-    require(pkg);
+    requireHere(pkg);
     return tf.findBackend('tensorflow') !== null && (await tf.setBackend('tensorflow'));
   } catch {
     return false;

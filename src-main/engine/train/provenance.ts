@@ -4,11 +4,11 @@ import { hostname, platform, release, cpus } from 'node:os';
 import type { BackendInfo } from '../model/backend';
 import { crucibleVersion } from '../paths';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 function packageVersion(name: string): string | null {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    return (requireHere(`${name}/package.json`) as { version: string }).version;
   } catch {
     return null;
   }
