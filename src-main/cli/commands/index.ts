@@ -1,6 +1,12 @@
 /** Every `crucible` sub-command, in the order `crucible --help` lists them. Adding one = one file + one line. */
 import type { Command } from 'commander';
+import { registerBench } from './bench';
+import { registerImport } from './import';
+import { registerInit } from './init';
 import { registerServe } from './serve';
 import { registerStart } from './start';
+import { registerSweep } from './sweep';
+import { registerTables } from './tables';
+import { registerTrain } from './train';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerServe];
+export const commands: Array<(program: Command) => void> = [registerStart, registerServe, registerInit, registerImport, registerTables, registerTrain, registerSweep, registerBench];

@@ -5,6 +5,7 @@ import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import type { BackendRequest } from '../../engine/model/backend';
 import { openProject, type Project } from '../../engine/project/index';
+import { loadInitSource } from '../../engine/train/init-from';
 import { newRunDir } from '../../engine/train/run-dir';
 import { runTraining } from '../../engine/train/run-training';
 import { parseBackend, parsePositiveInt, parseSeed } from '../options';
@@ -17,6 +18,7 @@ interface TrainOptions {
   seed?: number;
   backend?: BackendRequest;
   resume?: boolean;
+  initFrom?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -30,6 +32,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'override seed_everything', parseSeed)
     .option('--backend <b>', 'auto | tensorflow | wasm | cpu', parseBackend)
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .option('--init-from <run-or-checkpoint>', 'start from a trained model: its encoder and matching heads are loaded, new tasks get new heads')
     .action(async (configPath: string, opts: TrainOptions) => {
       const project: Project | undefined = opts.project ? await openProject(opts.project) : undefined;
       const config = await loadConfig(configPath, {
@@ -41,13 +44,14 @@ export function registerTrain(program: Command): void {
       const progress = trainingProgress();
       process.stderr.write(`Loading data…\n`);
       const data = await loadRunData(config, { project });
+      const initFrom = opts.initFrom ? await loadInitSource(opts.initFrom, { project }) : undefined;
       const controller = new AbortController();
       process.once('SIGINT', () => {
         process.stderr.write('\nStopping after this batch (Ctrl+C again to kill)…\n');
         controller.abort();
       });
       try {
-        const summary = await runTraining({ config, data, runDir, resume: opts.resume }, { emit: progress.onEvent, signal: controller.signal });
+        const summary = await runTraining({ config, data, runDir, resume: opts.resume, initFrom }, { emit: progress.onEvent, signal: controller.signal });
         progress.stop();
         process.stdout.write(`${summary.runDir}\n`);
         if (summary.metrics) {
@@ -56,6 +60,13 @@ export function registerTrain(program: Command): void {
             process.stderr.write(`  ${task} (${m.type}) test: ${shown || 'no labelled test rows'}\n`);
           }
         }
+        const forgetting = summary.metrics?.forgetting;
+        if (forgetting && 'tasks' in forgetting) {
+          for (const [task, metrics] of Object.entries(forgetting.tasks)) {
+            const shown = Object.entries(metrics).map(([k, v]) => `${k} ${v.before.toPrecision(4)} → ${v.after.toPrecision(4)}`).join(', ');
+            process.stderr.write(`  forgetting, ${task}: ${shown}\n`);
+          }
+        } else if (forgetting) process.stderr.write(`  ${forgetting.note}\n`);
         if (summary.cancelled) process.stderr.write('Cancelled; resume with --resume --out ' + summary.runDir + '\n');
       } finally {
         progress.stop();

@@ -78,6 +78,7 @@ export function resolveModel(scope: ConfigScope, m: ModelConfig, ctx: ModelConte
       modalityDropoutP: m.modality_dropout_p,
     },
     encoderOptimizer: resolveOptimizer(scope, [...BASE, 'shared_block_optimizer'], m.shared_block_optimizer, ENCODER_WEIGHT_DECAY, ctx.maxEpochs),
+    lora: m.lora_rank > 0 ? { rank: m.lora_rank, alpha: m.lora_alpha } : null,
   };
   return { model, taskWeights: tasks };
 }
@@ -100,5 +101,6 @@ export function modelConfig(m: ResolvedModel): Record<string, unknown> {
     loss_weights: { mfm: ssl.weights.mfm, contrastive: ssl.weights.contrastive, cross_recon: ssl.weights.crossRecon },
     mask_ratio: ssl.maskRatio,
     temperature: ssl.temperature,
+    ...(m.lora && { lora_rank: m.lora.rank, lora_alpha: m.lora.alpha }),
   };
 }

@@ -189,8 +189,11 @@ export const ModelArgsSchema = z.strictObject({
   temperature: z.number().positive().default(0.07),
   /** Uncertainty weighting (Kendall et al.); on unless set false, as in the seed. */
   enable_learnable_loss_balancer: z.boolean().optional(),
-  /** Crucible: LoRA rank and alpha for tasks that set `lora_enabled` without their own. */
-  lora_rank: positiveInt.default(8),
+  /**
+   * Crucible: LoRA adapters on every dense layer of the encoder (0 = off); the encoder's own weights are
+   * then frozen and only the adapters (and the heads) train. Also the rank tasks with `lora_enabled` use.
+   */
+  lora_rank: nonNegativeInt.default(0),
   lora_alpha: z.number().positive().default(16),
   task_configs: z.array(TaskConfigSchema).min(1),
 });

@@ -104,7 +104,7 @@ function resolveLora(env: TaskEnv, path: KeyPath, task: TaskConfig, subject: str
     if (task.lora_rank) addNotice(env.scope, [...path, 'lora_rank'], `${subject}: lora_enabled is not true, so no LoRA adapter is added.`);
     return null;
   }
-  const rank = task.lora_rank ?? env.lora.rank;
+  const rank = task.lora_rank ?? (env.lora.rank > 0 ? env.lora.rank : 8);
   if (rank === 0) throw configError(env.scope, [...path, 'lora_rank'], `${subject}: lora_enabled is true but lora_rank is 0.`, 'Use a rank of at least 1, e.g. 8.');
   return { rank, alpha: task.lora_alpha ?? env.lora.alpha, freezeBase: task.lora_freeze_base ?? true };
 }

@@ -81,6 +81,8 @@ export interface ResolvedModel {
   };
   /** The shared block's (encoder + deposit) optimiser; `freeze` freezes the encoder. */
   encoderOptimizer: OptimizerSettings;
+  /** LoRA adapters on the encoder's dense layers (its base weights then stay frozen), or null. */
+  lora: { rank: number; alpha: number } | null;
 }
 
 export interface ResolvedData {

@@ -20,6 +20,8 @@ export interface ModelTaskSpec {
   /** The head's options, already validated (defaults filled in). */
   headOptions: Record<string, unknown>;
   data: HeadDataInfo;
+  /** LoRA adapters on this head's dense layers (trained with the head). */
+  lora?: { rank: number; alpha: number };
 }
 
 export interface ModelSpec {
@@ -63,8 +65,9 @@ export class MultiTaskModel {
       const options = type.options.parse(task.headOptions);
       this.heads.set(task.name, type.build({ store: this.store, prefix: `head.${task.name}`, group: headGroup(task.name), inputDim: spec.encoder.depositDim, data: task.data }, options));
     }
-    if (spec.lora && spec.lora.rank > 0) {
-      for (const dense of this.encoder.denseLayers) dense.addLora(spec.lora.rank, spec.lora.alpha, LORA_GROUP);
+    if (spec.lora && spec.lora.rank > 0) this.store.addLora('encoder.', spec.lora.rank, spec.lora.alpha, LORA_GROUP);
+    for (const task of spec.tasks) {
+      if (task.lora && task.lora.rank > 0) this.store.addLora(`head.${task.name}.`, task.lora.rank, task.lora.alpha, headGroup(task.name));
     }
   }
 

@@ -56,6 +56,12 @@ function initialValues(shape: number[], init: Init, rng: Rng): Float32Array {
   return out;
 }
 
+/** A layer that can take LoRA adapters (dense layers register themselves when created). */
+export interface LoraTarget {
+  readonly name: string;
+  addLora(rank: number, alpha: number, group: string): void;
+}
+
 let storeCounter = 0;
 
 export class ParamStore {
@@ -64,6 +70,7 @@ export class ParamStore {
   private readonly vars = new Map<string, Variable>();
   private readonly specs = new Map<string, ParamSpec>();
   private readonly frozen = new Set<string>();
+  private readonly loraTargets: LoraTarget[] = [];
 
   constructor(private readonly rng: Rng) {}
 
@@ -76,6 +83,17 @@ export class ParamStore {
     this.vars.set(name, v);
     this.specs.set(name, { name, shape: [...shape], group });
     return v;
+  }
+
+  registerLoraTarget(target: LoraTarget): void {
+    this.loraTargets.push(target);
+  }
+
+  /** Adds LoRA adapters to every registered layer whose name starts with `prefix`; returns how many. */
+  addLora(prefix: string, rank: number, alpha: number, group: string): number {
+    const targets = this.loraTargets.filter((t) => t.name.startsWith(prefix));
+    for (const t of targets) t.addLora(rank, alpha, group);
+    return targets.length;
   }
 
   has(name: string): boolean {

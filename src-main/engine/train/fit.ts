@@ -21,6 +21,7 @@ import { evaluateSplit } from './evaluate';
 import { countKnown, taskLoss } from './losses';
 import type { Adam } from './optim/adam';
 import type { LrScheduler } from './optim/schedulers/scheduler';
+import type { SelfSupervised } from './ssl/self-supervised';
 import type { Weighting } from './weighting/index';
 
 export interface FitOptions {
@@ -40,6 +41,8 @@ export interface FitOptions {
   /** Probability of hiding the structure descriptors for a whole step. */
   modalityDropout?: number;
   classWeights?: Record<string, number[] | undefined>;
+  /** Self-supervised terms added to the supervised loss (pretraining). */
+  selfSupervised?: SelfSupervised;
   /** The first epoch to run (after a resumed checkpoint). */
   startEpoch?: number;
   signal?: AbortSignal;
@@ -109,10 +112,12 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
       for (const t of taskNames) if (!labelled.includes(t)) train.add(`train_${t}_all_missing`, 1);
       const selected = weighting.selectTasks(epoch * batches + batchIndex, rng, labelled);
       const dropStructure = (opts.modalityDropout ?? 0) > 0 && rng.float() < opts.modalityDropout!;
-      if (selected.length > 0) {
+      const ssl = opts.selfSupervised;
+      if (selected.length > 0 || ssl) {
         const raw = new Map<string, Scalar>();
         const { value, grads } = model.store.variableGrads(() => {
-          const outputs = model.forward(ops, batchInputs(data, batch, dropStructure), selected);
+          const inputs = batchInputs(data, batch, dropStructure);
+          const outputs = model.forward(ops, inputs, selected);
           const losses = new Map<string, Scalar>();
           for (const name of selected) {
             const i = data.tasks.findIndex((t) => t.name === name);
@@ -121,12 +126,18 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
             losses.set(name, loss);
             raw.set(name, tf.keep(loss));
           }
-          return weighting.combine(losses);
+          let total = weighting.combine(losses);
+          // Self-supervised terms carry their static weights only (seed README), outside the task weighting.
+          for (const [name, loss] of ssl?.losses(ops, inputs, rng) ?? []) {
+            raw.set(`ssl_${name}`, tf.keep(loss));
+            total = tf.add(total, tf.mul(loss, ssl!.weight(name))) as Scalar;
+          }
+          return total;
         }, optimizer.variables());
         optimizer.step(grads);
         const total = value.dataSync()[0];
         train.add('train_final_loss', total);
-        for (const [name, loss] of raw) train.add(`train_${name}_raw_loss`, loss.dataSync()[0]);
+        for (const [name, loss] of raw) train.add(name.startsWith('ssl_') ? `train_${name}_loss` : `train_${name}_raw_loss`, loss.dataSync()[0]);
         tf.dispose([value, ...Object.values(grads), ...raw.values()]);
         samples += batch.size;
         const request = await callbacks.batchEnd(epoch, { batch: batchIndex, size: batch.size, logs: { loss: total } });

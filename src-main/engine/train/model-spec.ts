@@ -59,10 +59,12 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
       head: t.head,
       headOptions: t.headOptions,
       data: { width, ...(data.kind === 'sequence' ? { steps: stepsInfo(set, data) } : {}) },
+      ...(t.lora && { lora: { rank: t.lora.rank, alpha: t.lora.alpha } }),
     };
   });
   return {
     encoder: { inputDim, hiddenDims: m.hiddenDims, depositDim: m.depositDim, activation: m.activation, norm: m.norm, residual: m.residual, dropout: m.dropout, structure },
     tasks,
+    ...(m.lora && { lora: m.lora }),
   };
 }

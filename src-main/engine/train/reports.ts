@@ -16,7 +16,13 @@ export interface MetricsReport {
   best_epoch: number;
   epochs_run: number;
   stopped_early: string | null;
+  /** Fine-tuning only: the source model's tasks on the source's test split, before and after. */
+  forgetting?: ForgettingReport;
 }
+
+export type ForgettingReport =
+  | { tasks: Record<string, Record<string, { before: number; after: number; change: number }>> }
+  | { note: string };
 
 export function metricsReport(set: TrainingSet, tasks: readonly string[], val: SplitEvaluation, test: SplitEvaluation, run: Pick<MetricsReport, 'best_epoch' | 'epochs_run' | 'stopped_early'>): MetricsReport {
   const out: MetricsReport['tasks'] = {};

@@ -21,7 +21,10 @@ import { metricsReport, predictionsCsv, type MetricsReport } from './reports';
 import { RunFolder } from './run-folder';
 import { applyFreezing, buildOptimizer, buildSchedulers } from './setup';
 import { readCheckpointFile, restoreSession, saveCheckpoint, type ModelHeader } from './training-state';
+import { SelfSupervised } from './ssl/self-supervised';
 import { createWeighting } from './weighting/index';
+import { evaluateOldTasks, forgettingReport } from './forgetting';
+import { inheritScaling, loadInitWeights, mergeSpecs, type InitSource } from './init-from';
 
 /** A training set with where it came from, loaded (in the main thread) before training starts. */
 export interface LoadedData {
@@ -36,6 +39,8 @@ export interface RunTrainingInput {
   runDir: string;
   /** Continue from runDir/checkpoints/last.ckpt when it exists. */
   resume?: boolean;
+  /** Start from a trained model (see init-from.ts); loaded by the caller, where DuckDB is open. */
+  initFrom?: InitSource;
 }
 
 export type TrainingEvent =
@@ -61,13 +66,21 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
 
   const folder = await RunFolder.create(input.runDir);
   const set = data.set;
-  const scaling = fitScaling(set);
+  const source = input.initFrom;
+  const fitted = fitScaling(set);
+  const scaling = source ? inheritScaling(fitted, source.header, set.featureNames) : fitted;
   for (const w of [...set.report.warnings, ...scaling.warnings]) status(`Warning: ${w}`);
   const scaled = applyScaling(set, scaling);
-  const spec = buildModelSpec(cfg, set);
+  const merged = source ? mergeSpecs(buildModelSpec(cfg, set), source.header) : { spec: buildModelSpec(cfg, set), kept: [] };
+  const spec = merged.spec;
   const model = new MultiTaskModel(spec, deriveSeed(cfg.seed, 'init'));
   try {
+    if (source) {
+      const { loaded, fresh } = loadInitWeights(model, source, merged.kept);
+      status(`Started from ${source.label}: ${loaded.length} parameters loaded, ${fresh.length} new${merged.kept.length ? `; kept (not trained): ${merged.kept.join(', ')}` : ''}`);
+    }
     applyFreezing(cfg, model);
+    const forgettingBefore = source?.data ? await evaluateOldTasks(model, source, Math.max(cfg.data.batchSize, 256)) : undefined;
     const enabled = cfg.tasks.filter((t) => t.enabled);
     const weighting = createWeighting({
       id: cfg.weighting.strategy,
@@ -75,6 +88,8 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       weights: new Map(enabled.map((t) => [t.name, t.weight])),
       store: model.store,
     });
+    const sslSettings = cfg.model.selfSupervised;
+    const selfSupervised = sslSettings.enabled ? new SelfSupervised(model, sslSettings) : undefined;
     const optimizer = buildOptimizer(cfg, model);
     const schedulers = buildSchedulers(cfg, model);
 
@@ -139,6 +154,7 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       seed: cfg.seed,
       masking: { ratios: Object.fromEntries(enabled.map((t) => [t.name, t.maskingRatio])), seed: cfg.seed, redrawEachEpoch: true },
       modalityDropout: cfg.model.selfSupervised.modalityDropoutP,
+      selfSupervised,
       classWeights: Object.fromEntries(enabled.map((t) => [t.name, t.classWeights ?? undefined])),
       startEpoch,
       signal: ctx.signal,
@@ -153,6 +169,11 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       const val = await evaluateSplit(model, scaled, scaling, 'val', batch, taskNames);
       const test = await evaluateSplit(model, scaled, scaling, 'test', batch, taskNames);
       metrics = metricsReport(set, taskNames, val, test, { best_epoch: best.bestEpoch + 1, epochs_run: result.lastEpoch + 1, stopped_early: result.stop?.reason ?? null });
+      if (source) {
+        metrics.forgetting = forgettingBefore
+          ? forgettingReport(forgettingBefore, await evaluateOldTasks(model, source, batch))
+          : { note: `Forgetting was not measured: ${source.dataNote ?? 'no data'}.` };
+      }
       await folder.writeJson('metrics.json', metrics);
       await folder.writeText('predictions/test.csv', predictionsCsv(set, scaling, test, taskNames));
     }

@@ -5,6 +5,7 @@ import { LORA_GROUP, headGroup, type MultiTaskModel } from '../model/model';
 import { Adam } from './optim/adam';
 import { createScheduler } from './optim/schedulers/index';
 import type { LrScheduler } from './optim/schedulers/scheduler';
+import { SSL_GROUP } from './ssl/self-supervised';
 import { WEIGHTING_GROUP } from './weighting/weighting';
 
 /** The scheduler options object of a resolved scheduler setting (snake_case, as the registry reads them). */
@@ -29,10 +30,10 @@ interface GroupPlan {
 
 /**
  * The seed's optimiser layout: the shared-block optimiser trains the encoder, the learned loss
- * weights and LoRA adapters; every head has its own optimiser settings.
+ * weights, LoRA adapters and the self-supervised decoders; every head has its own optimiser settings.
  */
 function groupPlans(cfg: ResolvedRunConfig, model: MultiTaskModel): GroupPlan[] {
-  const plans: GroupPlan[] = [{ id: ENCODER_GROUP, storeGroups: [ENCODER_GROUP, WEIGHTING_GROUP, LORA_GROUP], settings: cfg.model.encoderOptimizer }];
+  const plans: GroupPlan[] = [{ id: ENCODER_GROUP, storeGroups: [ENCODER_GROUP, WEIGHTING_GROUP, LORA_GROUP, SSL_GROUP], settings: cfg.model.encoderOptimizer }];
   for (const task of cfg.tasks) {
     if (model.heads.has(task.name)) plans.push({ id: headGroup(task.name), storeGroups: [headGroup(task.name)], settings: task.optimizer });
   }
@@ -61,8 +62,17 @@ export function buildSchedulers(cfg: ResolvedRunConfig, model: MultiTaskModel): 
   return out;
 }
 
-/** `freeze_parameters` on the shared block freezes the encoder; on a task it freezes that head. */
+const isAdapter = (name: string) => /\.lora_[ab]$/.test(name);
+
+/**
+ * `freeze_parameters` on the shared block freezes the encoder (layer-norm scales included); on a
+ * task it freezes that head. LoRA freezes the weights it adapts: only the adapters train there.
+ */
 export function applyFreezing(cfg: ResolvedRunConfig, model: MultiTaskModel): void {
-  if (cfg.model.encoderOptimizer.freeze) model.store.setFrozen((s) => s.group === ENCODER_GROUP);
-  for (const task of cfg.tasks) if (task.optimizer.freeze) model.store.setFrozen((s) => s.group === headGroup(task.name));
+  if (cfg.model.encoderOptimizer.freeze || cfg.model.lora) model.store.setFrozen((s) => s.group === ENCODER_GROUP);
+  for (const task of cfg.tasks) {
+    const group = headGroup(task.name);
+    if (task.optimizer.freeze) model.store.setFrozen((s) => s.group === group);
+    else if (task.lora?.freezeBase) model.store.setFrozen((s) => s.group === group && !isAdapter(s.name));
+  }
 }

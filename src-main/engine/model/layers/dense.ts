@@ -26,6 +26,7 @@ export class Dense {
       this.biasName = `${name}.bias`;
       store.create(this.biasName, [outDim], 'zeros', opts.group);
     }
+    store.registerLoraTarget(this);
   }
 
   /**

@@ -35,6 +35,7 @@ describe('defaults', () => {
         freeze: false,
         scheduler: { type: 'reduce_on_plateau', mode: 'min', factor: 0.5, patience: 5, minLr: 1e-4, monitor: 'val_final_loss' },
       },
+      lora: null,
     });
     expect(cfg.tasks[0]).toEqual({
       name: 'band_gap',
