@@ -14,6 +14,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Whole demonstrations on real data (minutes): part of `npm test` and CI, not of `test:unit`.
+          name: 'demo',
+          include: ['tests/demo/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 1_200_000,
+          hookTimeout: 1_200_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

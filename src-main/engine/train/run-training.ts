@@ -152,7 +152,8 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       epochs: cfg.trainer.maxEpochs,
       batchSize: cfg.data.batchSize,
       seed: cfg.seed,
-      masking: { ratios: Object.fromEntries(enabled.map((t) => [t.name, t.maskingRatio])), seed: cfg.seed, redrawEachEpoch: true },
+      // A fixed subset per seed: redrawing each epoch would show every label over a run and void scaling studies.
+      masking: { ratios: Object.fromEntries(enabled.map((t) => [t.name, t.maskingRatio])), seed: cfg.seed, redrawEachEpoch: false },
       modalityDropout: cfg.model.selfSupervised.modalityDropoutP,
       selfSupervised,
       classWeights: Object.fromEntries(enabled.map((t) => [t.name, t.classWeights ?? undefined])),
