@@ -1,5 +1,6 @@
 /** Plain columnar inputs for dataset assembly (what an importer hands over) and name look-ups with suggestions. */
 import { CrucibleError, type ErrorLocation } from '../../errors';
+import { suggestionHint } from '../../util/suggest';
 
 /** One column of the attributes table. Missing values: NaN in numbers, null or '' in text, null in lists. */
 export type Column =
@@ -34,43 +35,6 @@ export function locate(origin: RowOrigin, i: number, column?: string): ErrorLoca
 
 function columnMap(table: ColumnTable): ReadonlyMap<string, Column> {
   return table instanceof Map ? table : new Map(Object.entries(table as Record<string, Column>));
-}
-
-/** Edit distance (Levenshtein) on lower-cased names, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[y.length];
-}
-
-/** The candidate closest to `name`, or undefined when none is plausibly a typo of it. */
-export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 2)) ? best : undefined;
-}
-
-/** A hint naming the nearest candidate, or listing them when none is close. */
-export function suggestionHint(name: string, candidates: string[], what: string): string {
-  const nearest = nearestName(name, candidates);
-  if (nearest !== undefined) return `Did you mean "${nearest}"?`;
-  const shown = candidates.slice(0, 12).map((c) => `"${c}"`).join(', ');
-  return candidates.length === 0 ? `There are no ${what}s.` : `Available ${what}s: ${shown}${candidates.length > 12 ? ', …' : ''}.`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { CrucibleError } from '../../errors';
 import { Rng, deriveSeed } from '../../util/random';
-import { suggestionHint } from './columns';
+import { suggestionHint } from '../../util/suggest';
 import { SPLIT_TRAIN, type TrainingSet } from './types';
 
 export interface TaskMaskingOptions {

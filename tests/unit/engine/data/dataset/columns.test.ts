@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nearestName, requireColumn, rowNumberOf, suggestionHint } from '../../../../../src-main/engine/data/dataset/columns';
+import { requireColumn, rowNumberOf } from '../../../../../src-main/engine/data/dataset/columns';
+import { nearestName, suggestionHint } from '../../../../../src-main/engine/util/suggest';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
 
 describe('column look-ups', () => {
@@ -9,10 +10,10 @@ describe('column look-ups', () => {
   ]);
 
   it('suggests the nearest name for typos and case slips, and nothing for unrelated names', () => {
-    expect(nearestName('band_gap_ev', table.keys())).toBe('band_gap_eV');
-    expect(nearestName('ismetal', table.keys())).toBe('is_metal');
-    expect(nearestName('temperature', table.keys())).toBeUndefined();
-    expect(suggestionHint('temperature', [...table.keys()], 'column')).toBe('Available columns: "band_gap_eV", "is_metal".');
+    expect(nearestName('band_gap_ev', [...table.keys()])).toBe('band_gap_eV');
+    expect(nearestName('ismetal', [...table.keys()])).toBe('is_metal');
+    expect(nearestName('temperature', [...table.keys()])).toBeUndefined();
+    expect(suggestionHint('temperature', [...table.keys()], 'column')).toBe('Valid columns: "band_gap_eV", "is_metal".');
     expect(suggestionHint('x', [], 'task')).toBe('There are no tasks.');
   });
 
