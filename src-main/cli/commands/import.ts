@@ -1,0 +1,51 @@
+/** `crucible import DIR FILE`: loads a CSV, TSV, Parquet or XLSX file into a table of the project, all or nothing. */
+import type { Command } from 'commander';
+import { describeProblem, importFile, parseCurveSpec, parseLongSpec } from '../../engine/data/import';
+import { openProject } from '../../engine/project';
+
+interface ImportCliOptions {
+  table?: string;
+  formulaColumn?: string;
+  idColumn?: string;
+  curve: string[];
+  long?: string;
+  replace: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import a CSV, TSV, Parquet or XLSX file into a project table (all or nothing)')
+    .argument('<dir>', 'project folder')
+    .argument('<file>', 'file to import')
+    .option('--table <name>', 'table name (default: the file name, sanitised)')
+    .option('--formula-column <column>', 'column holding chemical formulas (default: a column named "formula")')
+    .option('--id-column <column>', 'column identifying each row')
+    .option('--curve <Y:X>', 'list column Y measured on list column X (repeatable; Y1,Y2:X for several)', collect, [])
+    .option('--long <ID,X,Y>', 'fold one-row-per-point data into curves: ID column(s) joined by +, x column, y column(s)')
+    .option('--replace', 'replace an existing table of the same name', false)
+    .action(async (dir: string, file: string, opts: ImportCliOptions) => {
+      const project = await openProject(dir);
+      const result = await importFile(project, file, {
+        table: opts.table,
+        formulaColumn: opts.formulaColumn,
+        idColumn: opts.idColumn,
+        curves: opts.curve.flatMap(parseCurveSpec),
+        long: opts.long === undefined ? undefined : parseLongSpec(opts.long),
+        replace: opts.replace,
+      });
+      const t = result.table;
+      const details = [
+        t.formulaColumn && `formula column "${t.formulaColumn}"`,
+        t.curves.length > 0 && `curves ${t.curves.map((c) => `${c.y}:${c.x}`).join(', ')}`,
+        t.longFormat && `folded from ${t.longFormat.sourceRows.toLocaleString('en-US')} rows`,
+      ].filter(Boolean);
+      process.stdout.write(
+        `Imported ${t.sourceFile} into table "${t.name}": ${t.rowCount.toLocaleString('en-US')} rows, ${result.columns.length} columns` +
+          `${details.length ? ` (${details.join('; ')})` : ''}.\n`,
+      );
+      for (const p of result.problems) process.stderr.write(`${p.severity}: ${describeProblem(p)}\n`);
+    });
+}

@@ -1,0 +1,135 @@
+/** A project's DuckDB database: open/close, transactions, table listings and whole-column reads. */
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Column } from '../dataset/columns';
+import { suggestionHint } from '../../util/suggest';
+import { CrucibleError } from '../../errors';
+import { columnKind, type ColumnKind } from './column-kinds';
+import { quoteIdentifier, quoteLiteral } from './identifiers';
+import { readColumn } from './read-column';
+import { SqlConnection } from './sql-connection';
+
+/** Tables whose names start with this are Crucible's own scratch tables (import staging) and are never listed. */
+export const INTERNAL_TABLE_PREFIX = '__crucible_';
+
+export interface ColumnInfo {
+  name: string;
+  /** DuckDB's type, e.g. DOUBLE, BIGINT, VARCHAR, DOUBLE[]. */
+  type: string;
+  kind: ColumnKind;
+}
+
+export interface TableInfo {
+  name: string;
+  rowCount: number;
+  columns: ColumnInfo[];
+}
+
+export class DataStore {
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** The store's own connection for reads outside transactions. */
+    readonly sql: SqlConnection,
+    /** The database file, or ':memory:'. */
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating if needed) the DuckDB database at `path`. Open each file once per process. */
+  static async open(path: string): Promise<DataStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (e) {
+      throw new CrucibleError('bad-input', `Cannot open the database ${path}: ${(e as Error).message.split('\n')[0]}`, {
+        hint: 'Close other programs (or other Crucible windows) using this project, and check that the file is a DuckDB database.',
+        cause: e,
+      });
+    }
+    return new DataStore(instance, new SqlConnection(await instance.connect()), path);
+  }
+
+  /** A throw-away database in memory (file previews). */
+  static inMemory(): Promise<DataStore> {
+    return DataStore.open(':memory:');
+  }
+
+  /**
+   * Runs `fn` on a fresh connection inside one transaction: committed when `fn` resolves, rolled back
+   * (leaving every table as it was) when it throws.
+   */
+  async transaction<T>(fn: (sql: SqlConnection) => Promise<T>): Promise<T> {
+    const sql = new SqlConnection(await this.instance.connect());
+    try {
+      await sql.run('BEGIN TRANSACTION');
+      let result: T;
+      try {
+        result = await fn(sql);
+      } catch (e) {
+        await sql.run('ROLLBACK');
+        throw e;
+      }
+      await sql.run('COMMIT');
+      return result;
+    } finally {
+      sql.close();
+    }
+  }
+
+  /** The user's tables (not Crucible's scratch tables), by name, with row counts and column types. */
+  listTables(): Promise<TableInfo[]> {
+    return this.describeTables();
+  }
+
+  /** One table's description; a missing name throws not-found suggesting the nearest table. */
+  async table(name: string): Promise<TableInfo> {
+    const [found] = await this.describeTables(name);
+    if (!found) {
+      const names = (await this.describeTables()).map((t) => t.name);
+      throw new CrucibleError('not-found', `There is no table "${name}" in ${this.path}.`, { hint: suggestionHint(name, names, 'table') });
+    }
+    return found;
+  }
+
+  /** All user tables, or only the one named `only`. */
+  private async describeTables(only?: string): Promise<TableInfo[]> {
+    const columns = await this.sql.rows<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = 'main' AND NOT starts_with(table_name, ${quoteLiteral(INTERNAL_TABLE_PREFIX)})
+       ${only === undefined ? '' : `AND table_name = ${quoteLiteral(only)}`}
+       ORDER BY table_name, column_index`,
+    );
+    const byTable = new Map<string, ColumnInfo[]>();
+    for (const c of columns) {
+      const list = byTable.get(c.table_name) ?? [];
+      list.push({ name: c.column_name, type: c.data_type, kind: columnKind(c.data_type) });
+      byTable.set(c.table_name, list);
+    }
+    if (byTable.size === 0) return [];
+    const counts = await this.sql.rows<{ name: string; n: number }>(
+      [...byTable.keys()].map((t) => `SELECT ${quoteLiteral(t)} AS name, count(*) AS n FROM ${quoteIdentifier(t)}`).join(' UNION ALL '),
+    );
+    const rowCount = new Map(counts.map((c) => [c.name, c.n]));
+    return [...byTable].map(([name, cols]) => ({ name, rowCount: rowCount.get(name) ?? 0, columns: cols }));
+  }
+
+  /** A whole column in table order (see `readColumn`); a missing column throws not-found with a suggestion. */
+  async readColumn(table: string, column: string): Promise<Column> {
+    const info = await this.table(table);
+    const col = info.columns.find((c) => c.name === column);
+    if (!col) {
+      throw new CrucibleError('not-found', `Table "${table}" has no column "${column}".`, {
+        hint: suggestionHint(column, info.columns.map((c) => c.name), 'column'),
+      });
+    }
+    return readColumn(this.sql, table, column, col.kind);
+  }
+
+  /** Closes the connection and the database (flushing it to disk). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sql.close();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,69 @@
+/** The shape of project.json at the current format version, checked with zod; the plain typed description of a project. */
+import { z } from 'zod';
+
+export const CURRENT_FORMAT_VERSION = 1;
+
+/** What a table's rows are, guessed at import: materials with properties, per-element data, or anything else. */
+export const TableRoleSchema = z.enum(['samples', 'element-properties', 'other']);
+
+export const SourceFormatSchema = z.enum(['csv', 'tsv', 'parquet', 'xlsx']);
+
+/** A list column `y` measured on the list column `x` of the same row (equal lengths row by row). */
+export const CurveSchema = z.object({ y: z.string().min(1), x: z.string().min(1) });
+
+/** How a long-format file (one row per curve point) was folded into one row per curve. */
+export const LongFormatSchema = z.object({
+  /** The columns that together identify one curve. */
+  id: z.array(z.string().min(1)).min(1),
+  x: z.string().min(1),
+  y: z.array(z.string().min(1)).min(1),
+  /** Rows (points) in the source file. */
+  sourceRows: z.number().int().nonnegative(),
+});
+
+export const TableMetaSchema = z.object({
+  name: z.string().min(1),
+  role: TableRoleSchema,
+  format: SourceFormatSchema,
+  /** The imported file's name only (never a path: projects move between machines). */
+  sourceFile: z.string().min(1),
+  sourceSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  rowCount: z.number().int().nonnegative(),
+  importedAt: z.iso.datetime(),
+  formulaColumn: z.string().min(1).nullable(),
+  idColumn: z.string().min(1).nullable(),
+  curves: z.array(CurveSchema),
+  longFormat: LongFormatSchema.nullable(),
+});
+
+export const ProjectFileSchema = z
+  .object({
+    formatVersion: z.literal(CURRENT_FORMAT_VERSION),
+    name: z.string().min(1),
+    createdAt: z.iso.datetime(),
+    tables: z.array(TableMetaSchema),
+    /** Task mapping; its shape arrives with the trainer and is validated there. */
+    tasks: z.array(z.looseObject({})),
+    defaults: z.looseObject({}),
+  })
+  .superRefine((doc, ctx) => {
+    const seen = new Set<string>();
+    doc.tables.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tables', i, 'name'], message: `duplicate table name "${t.name}"` });
+      seen.add(t.name);
+    });
+  });
+
+export type TableRole = z.infer<typeof TableRoleSchema>;
+export type SourceFormat = z.infer<typeof SourceFormatSchema>;
+export type Curve = z.infer<typeof CurveSchema>;
+export type LongFormat = z.infer<typeof LongFormatSchema>;
+export type TableMeta = z.infer<typeof TableMetaSchema>;
+export type ProjectFile = z.infer<typeof ProjectFileSchema>;
+
+/** zod issues as one line: `tables.0.rowCount: expected number; name: …` (first five). */
+export function describeIssues(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
