@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { isCrucibleError } from '../engine/errors';
+import { describeIssues } from '../engine/util/zod-issues';
 import {
   type ApiErrorData,
   type Envelope,
@@ -43,10 +44,6 @@ export class EventHub implements EventSink {
   }
 }
 
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
 function toErrorData(e: unknown): ApiErrorData {
   if (isCrucibleError(e)) return { code: e.code, message: e.message, hint: e.hint, location: e.location };
   // Anything else is a bug: the user sees its message, the log keeps the stack.
@@ -64,7 +61,7 @@ export class Router {
     }
     const parsed = requests[name].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'bad-input', message: `Invalid arguments for ${name}: ${formatIssues(parsed.error)}` } };
+      return { ok: false, error: { code: 'bad-input', message: `Invalid arguments for ${name}: ${describeIssues(parsed.error)}` } };
     }
     try {
       const handler = this.handlers[name] as (args: unknown) => unknown;

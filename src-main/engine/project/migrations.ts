@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { CrucibleError } from '../errors';
-import { CURRENT_FORMAT_VERSION, describeIssues, ProjectFileSchema, type ProjectFile } from './schema';
+import { CURRENT_FORMAT_VERSION, ProjectFileSchema, type ProjectFile } from './schema';
+import { describeIssues } from '../util/zod-issues';
 
 /** Rewrites a document of version `from` (checked against `accepts`) into one of version `from + 1`. */
 export interface MigrationStep {

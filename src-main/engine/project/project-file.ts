@@ -5,7 +5,8 @@ import { CrucibleError } from '../errors';
 import { writeFileAtomic } from './atomic-write';
 import { PROJECT_FILE } from './layout';
 import { upgradeProjectFile } from './migrations';
-import { describeIssues, ProjectFileSchema, type ProjectFile } from './schema';
+import { ProjectFileSchema, type ProjectFile } from './schema';
+import { describeIssues } from '../util/zod-issues';
 
 /** The description stored in `dir`/project.json, upgraded to the current format version. */
 export async function readProjectFile(dir: string): Promise<ProjectFile> {

@@ -2,15 +2,18 @@
 import { CrucibleError } from '../../errors';
 import type { ParamStore } from '../../model/params';
 import type { Scalar } from '../../model/tf';
-import { describeIssues } from '../../project/schema';
+import { describeIssues } from '../../util/zod-issues';
 import type { Rng } from '../../util/random';
+import { dwaWeighting } from './dwa';
+import { gradNormWeighting } from './gradnorm';
+import { pcGradWeighting } from './pcgrad';
 import { staticWeighting } from './static';
 import { taskSamplingWeighting } from './task-sampling';
 import { uncertaintyWeighting } from './uncertainty';
 import type { LossWeighting, WeightingInstance } from './weighting';
 
 export const weightings: Record<string, LossWeighting<any>> = Object.fromEntries(
-  [staticWeighting, uncertaintyWeighting, taskSamplingWeighting].map((w) => [w.id, w]),
+  [staticWeighting, uncertaintyWeighting, taskSamplingWeighting, gradNormWeighting, dwaWeighting, pcGradWeighting].map((w) => [w.id, w]),
 );
 
 export function weightingStrategy(id: string): LossWeighting<any> | undefined {

@@ -1,6 +1,6 @@
 /** Every learning-rate scheduler, by id, and the one place a group's scheduler is created. Adding one = one file + one line here. */
 import { CrucibleError } from '../../../errors';
-import { describeIssues } from '../../../project/schema';
+import { describeIssues } from '../../../util/zod-issues';
 import { cosineScheduler } from './cosine';
 import { constantScheduler } from './none';
 import { reduceOnPlateauScheduler } from './reduce-on-plateau';
