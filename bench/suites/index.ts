@@ -1,5 +1,6 @@
 /** Benchmark suites by name; each resolves to the figures it reports (the runner prints them as JSON). */
 import { benchImportSuite } from './import-suite';
+import { benchPredictThroughput } from './predict-throughput';
 import { benchTrainThroughput } from './train-throughput';
 
 export type Suite = (args: string[]) => Promise<Record<string, unknown>>;
@@ -7,4 +8,5 @@ export type Suite = (args: string[]) => Promise<Record<string, unknown>>;
 export const suites: Record<string, Suite> = {
   import: benchImportSuite,
   'train-throughput': benchTrainThroughput,
+  'predict-throughput': benchPredictThroughput,
 };

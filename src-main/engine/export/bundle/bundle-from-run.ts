@@ -1,0 +1,222 @@
+/**
+ * A training run's checkpoint as bundle contents in memory: the model rebuilt from the checkpoint and
+ * exported to ONNX, the manifest (tasks, inputs, normalisation, metrics, provenance, checksums), the
+ * model card, the model-only checkpoint for fine-tuning and the run's configuration.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseConfigText, type ResolvedRunConfig } from '../../config/index';
+import type { TaskData } from '../../data/dataset/types';
+import { getFeaturizer } from '../../data/featurize/index';
+import { loadRunData } from '../../data/load-run-data';
+import { CrucibleError, isCrucibleError } from '../../errors';
+import { initBackend } from '../../model/backend';
+import { MultiTaskModel } from '../../model/model';
+import type { Project } from '../../project/project';
+import { describeIssues } from '../../util/zod-issues';
+import { crucibleVersion } from '../../paths';
+import { encodeCheckpoint } from '../../train/checkpoint-file';
+import { readCheckpointFile, restoreSession, type CheckpointHeader } from '../../train/training-state';
+import { sha256 } from '../../util/hash';
+import { exportModelToOnnx } from '../onnx/export-model';
+import { onnxIo } from '../onnx/io-names';
+import { BUNDLE_FORMAT_VERSION, BundleManifestSchema, type BundleManifest, type ManifestTask } from './manifest';
+import { MEMBERS } from './members';
+import { modelCard } from './model-card';
+import { unitFromColumn } from './units';
+
+export interface BundleFromRunOptions {
+  /** Which checkpoint: 'best' (default, the epoch the checkpoint monitor chose) or 'last'. */
+  checkpoint?: 'best' | 'last';
+  /** The model's name; default: the run's experiment name, else the run folder's name. */
+  name?: string;
+  /** The project whose tables the run trained on (needed to read a sequence task's training grid from a table). */
+  project?: Project;
+  /** The bundle's file name, as the model card's Python example opens it; default `<name>.crucible`. */
+  fileName?: string;
+  /** Receives remarks worth showing (e.g. a training grid that could not be read). */
+  onNotice?: (message: string) => void;
+}
+
+/** A bundle before zipping: the manifest (with checksums) and every other member by name. */
+export interface BundleContents {
+  manifest: BundleManifest;
+  members: Map<string, Uint8Array>;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown> | null> {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new CrucibleError('bad-input', `${file} is not valid JSON (${(e as Error).message}).`, { location: { file } });
+  }
+}
+
+/** The grid every row of a sequence task shares, or null when rows differ. */
+function sharedGrid(task: TaskData): number[] | null {
+  const { steps, lengths, width } = task;
+  if (!steps || !lengths) return null;
+  let first = -1;
+  for (let r = 0; r < lengths.length; r++) {
+    if (lengths[r] === 0) continue;
+    if (first < 0) {
+      first = r;
+      continue;
+    }
+    if (lengths[r] !== lengths[first]) return null;
+    for (let k = 0; k < lengths[r]; k++) if (steps[r * width + k] !== steps[first * width + k]) return null;
+  }
+  return first < 0 ? null : Array.from(steps.subarray(first * width, first * width + lengths[first]));
+}
+
+/**
+ * Per sequence task, the x-grid every training row shared (0, 1, 2, … without a steps column), or null.
+ * Reading a steps column means loading the training data again; when that fails the grid is unknown and
+ * prediction will need the column, which `onNotice` explains.
+ */
+async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>, opts: BundleFromRunOptions): Promise<Map<string, number[] | null>> {
+  const grids = new Map<string, number[] | null>();
+  const withColumn = cfg.tasks.filter((t) => t.enabled && t.kind === 'sequence' && t.stepsColumn !== null);
+  for (const t of cfg.tasks) {
+    if (t.enabled && t.kind === 'sequence' && t.stepsColumn === null) grids.set(t.name, Array.from({ length: widths.get(t.name)! }, (_, i) => i));
+  }
+  if (withColumn.length === 0) return grids;
+  try {
+    const data = await loadRunData(cfg, { project: opts.project });
+    for (const t of withColumn) {
+      const grid = sharedGrid(data.set.tasks.find((d) => d.name === t.name)!);
+      grids.set(t.name, grid);
+      if (!grid) opts.onNotice?.(`Task "${t.name}" was trained on curves with different x-grids: predicting it will need column "${t.stepsColumn}" in the input.`);
+    }
+  } catch (e) {
+    if (!isCrucibleError(e)) throw e;
+    for (const t of withColumn) grids.set(t.name, null);
+    opts.onNotice?.(`The training data could not be read to record the x-grid of ${withColumn.map((t) => `"${t.name}"`).join(', ')} (${e.message}); predicting will need the steps column in the input.`);
+  }
+  return grids;
+}
+
+/** The run's provenance without machine names or folder paths, which a shared bundle has no use for. */
+function shareableProvenance(provenance: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!provenance) return null;
+  const { machine, data, ...rest } = provenance as { machine?: { platform?: string; cpus?: number }; data?: Array<{ source: string }> };
+  return {
+    ...rest,
+    ...(machine ? { machine: { platform: machine.platform, cpus: machine.cpus } } : {}),
+    ...(data ? { data: data.map((d) => ({ ...d, source: basename(d.source) })) } : {}),
+  };
+}
+
+function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
+  if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
+    throw new CrucibleError('not-found', `Run folder ${runDir} does not exist.`, { hint: 'Give the folder `crucible train` wrote (it holds config.yaml and checkpoints/).' });
+  }
+  if (!existsSync(join(runDir, 'config.yaml'))) {
+    throw new CrucibleError('bad-input', `${runDir} is not a training run folder: it has no config.yaml.`, { hint: 'Give the folder `crucible train` wrote.' });
+  }
+  const path = join(runDir, 'checkpoints', `${kind}.ckpt`);
+  if (!existsSync(path)) {
+    throw new CrucibleError('not-found', `Run ${basename(runDir)} has no ${kind} checkpoint (checkpoints/${kind}.ckpt).`, {
+      hint: kind === 'best' ? 'The run stopped before its first epoch ended; resume it with `crucible train --resume`.' : 'Use the best checkpoint instead.',
+    });
+  }
+  return path;
+}
+
+/** The ONNX bytes of the checkpoint's model (input scaling and output un-scaling inside the graph). */
+async function onnxOf(contents: { header: CheckpointHeader; blobs: Record<string, Float32Array> }): Promise<Uint8Array> {
+  const { header } = contents;
+  await initBackend('auto');
+  const model = new MultiTaskModel(header.modelSpec, 0);
+  try {
+    restoreSession(contents, model);
+    return exportModelToOnnx(model, { scaling: header.scaling, featurizer: header.featurizer ?? { id: 'none', tableSha256: '' }, classes: header.classes });
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions = {}): Promise<BundleContents> {
+  const runDir = resolve(runDirIn);
+  const kind = opts.checkpoint ?? 'best';
+  const contents = await readCheckpointFile(checkpointPath(runDir, kind));
+  const { header } = contents;
+  const configText = await readFile(join(runDir, 'config.yaml'), 'utf8');
+  const cfg = parseConfigText(configText, { baseDir: runDir, file: join(runDir, 'config.yaml') });
+  const metrics = await readJson(join(runDir, 'metrics.json'));
+  const provenance = await readJson(join(runDir, 'provenance.json'));
+  const spec = header.modelSpec;
+  const onnx = await onnxOf(contents);
+
+  const io = onnxIo(spec);
+  const grids = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
+  const tasks: ManifestTask[] = io.tasks.map((t) => {
+    const taskSpec = spec.tasks.find((s) => s.name === t.task)!;
+    const configTask = cfg.tasks.find((c) => c.name === t.task);
+    const column = configTask?.column ?? null;
+    return {
+      name: t.task,
+      kind: t.kind,
+      head: t.head,
+      output: t.output,
+      width: taskSpec.data.width,
+      column,
+      unit: t.kind === 'classification' ? null : unitFromColumn(column),
+      ...(t.kind === 'classification' ? { classes: header.classes[t.task] } : {}),
+      ...(t.steps ? { steps: { input: t.steps, column: configTask?.stepsColumn ?? null, grid: grids.get(t.task) ?? null } } : {}),
+    };
+  });
+
+  const featurizer = header.featurizer ? getFeaturizer(header.featurizer.id) : null;
+  if (featurizer && featurizer.tableSha256 !== header.featurizer!.tableSha256) {
+    opts.onNotice?.(`The ${featurizer.id} element table changed since training (sha-256 ${header.featurizer!.tableSha256.slice(0, 12)}… then, ${featurizer.tableSha256.slice(0, 12)}… now): the bundle records the training table.`);
+  }
+  const { scaling } = header;
+  const draft: Omit<BundleManifest, 'files'> = {
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    name: opts.name ?? cfg.name ?? basename(runDir),
+    crucibleVersion: crucibleVersion(),
+    createdAt: new Date().toISOString(),
+    tasks,
+    input: {
+      featurizer: header.featurizer && featurizer ? { ...header.featurizer, description: featurizer.description } : null,
+      formulaColumn: cfg.data.formulaColumn,
+      idColumn: cfg.data.idColumn,
+      descriptors: { input: io.descriptors, columns: scaling.features.names },
+      ...(io.structure && scaling.structure ? { structure: { input: io.structure.values, has: io.structure.has, columns: scaling.structure.names } } : {}),
+    },
+    normalisation: {
+      inGraph: true,
+      features: { mean: scaling.features.mean, std: scaling.features.std },
+      ...(scaling.structure ? { structure: { mean: scaling.structure.mean, std: scaling.structure.std } } : {}),
+      targets: Object.fromEntries(scaling.tasks.filter((t) => t.targets).map((t) => [t.name, t.targets!])),
+    },
+    training: {
+      run: basename(runDir),
+      checkpoint: kind,
+      epoch: header.epoch + 1,
+      data: ((provenance?.data as Array<{ source: string; sha256: string; rows: number }> | undefined) ?? []).map((d) => ({ ...d, source: basename(d.source) })),
+    },
+    metrics: metrics as BundleManifest['metrics'],
+    provenance: shareableProvenance(provenance),
+  };
+
+  const { resume: _resume, ...modelHeader } = header;
+  const members = new Map<string, Uint8Array>([
+    [MEMBERS.model, onnx],
+    [MEMBERS.readme, new TextEncoder().encode(modelCard(draft, opts.fileName))],
+    [MEMBERS.weights, encodeCheckpoint({ header: modelHeader, blobs: { params: contents.blobs.params } })],
+    [MEMBERS.config, new TextEncoder().encode(configText)],
+  ]);
+  const files = Object.fromEntries([...members].map(([name, data]) => [name, { sha256: sha256(data), bytes: data.length }]));
+  // Checking what we wrote catches a run whose files do not fit the manifest (e.g. a hand-edited metrics.json) here, not at import.
+  const checked = BundleManifestSchema.safeParse({ ...draft, files });
+  if (!checked.success) {
+    throw new CrucibleError('bad-input', `Run ${basename(runDir)} cannot be described in a bundle manifest: ${describeIssues(checked.error)}.`, {
+      hint: 'Check metrics.json and provenance.json in the run folder (they are written by `crucible train`).',
+    });
+  }
+  return { manifest: checked.data, members };
+}

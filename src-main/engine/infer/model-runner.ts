@@ -1,0 +1,122 @@
+/**
+ * Runs a batch through the ONNX session: one call for every task on fixed grids, then, for sequence tasks
+ * that read each row's own x values, one call per group of rows with the same number of points (rows of a
+ * call share one length, and padding would change what attention-type heads see).
+ */
+import * as ort from 'onnxruntime-node';
+import type { BundleManifest, ManifestTask } from '../export/bundle/manifest';
+import type { Batch } from './batch-reader';
+import type { InputPlan } from './input-plan';
+import type { ModelSession } from './ort-session';
+
+/** A task's predictions for a batch: an n × width matrix, or per row (null where the row was not predicted). */
+export type TaskPrediction = { kind: 'matrix'; data: Float32Array; width: number } | { kind: 'rows'; rows: (Float32Array | null)[] };
+
+type Feeds = Record<string, ort.Tensor>;
+
+const tensor = (data: Float32Array, rows: number, width: number) => new ort.Tensor('float32', data.subarray(0, rows * width), [rows, width]);
+
+/** Whether a sequence task's ONNX output has a fixed number of points (its head ignores the x values). */
+export function fixedLengthOutputs(session: ModelSession, manifest: BundleManifest): (task: ManifestTask) => boolean {
+  const fixed = new Set(
+    session.session.outputMetadata.filter((m) => m.isTensor && typeof m.shape[1] === 'number').map((m) => m.name),
+  );
+  return (task) => fixed.has(task.output);
+}
+
+export class ModelRunner {
+  private readonly descriptorWidth: number;
+  private readonly structureWidth: number;
+  /** Each grid task's grid repeated for a full batch, and zeros standing in for inputs a call does not use. */
+  private readonly tiles = new Map<string, { data: Float32Array; width: number }>();
+  private readonly zeros: Float32Array;
+  private readonly gathered: { x: Float32Array; structure: Float32Array; has: Float32Array };
+
+  constructor(
+    private readonly session: ModelSession,
+    private readonly manifest: BundleManifest,
+    private readonly plan: InputPlan,
+    batchSize: number,
+  ) {
+    this.descriptorWidth = manifest.input.descriptors.columns.length;
+    this.structureWidth = manifest.input.structure?.columns.length ?? 0;
+    for (const [task, source] of plan.steps) {
+      if (source.kind !== 'grid') continue;
+      const width = source.grid.length;
+      const data = new Float32Array(batchSize * width);
+      for (let r = 0; r < batchSize; r++) data.set(source.grid, r * width);
+      this.tiles.set(task, { data, width });
+    }
+    this.zeros = new Float32Array(batchSize * Math.max(1, this.structureWidth));
+    this.gathered = {
+      x: new Float32Array(batchSize * this.descriptorWidth),
+      structure: new Float32Array(batchSize * this.structureWidth),
+      has: new Float32Array(batchSize),
+    };
+  }
+
+  /** Feeds for `rows` rows of descriptors and structure; every steps input gets its grid, or zeros [rows, 1]. */
+  private baseFeeds(rows: number, x: Float32Array, structure: Batch['structure']): Feeds {
+    const { input } = this.manifest;
+    const feeds: Feeds = { [input.descriptors.input]: tensor(x, rows, this.descriptorWidth) };
+    if (input.structure) {
+      feeds[input.structure.input] = tensor(structure?.values ?? this.zeros, rows, this.structureWidth);
+      feeds[input.structure.has] = tensor(structure?.has ?? this.zeros, rows, 1);
+    }
+    for (const t of this.manifest.tasks) {
+      if (!t.steps) continue;
+      const tile = this.tiles.get(t.name);
+      feeds[t.steps.input] = tile ? tensor(tile.data, rows, tile.width) : tensor(this.zeros, rows, 1);
+    }
+    return feeds;
+  }
+
+  async run(batch: Batch): Promise<Map<string, TaskPrediction>> {
+    const out = new Map<string, TaskPrediction>();
+    const onGrid = this.manifest.tasks.filter((t) => this.plan.steps.get(t.name)?.kind !== 'column');
+    if (onGrid.length > 0) {
+      const results = await this.session.session.run(this.baseFeeds(batch.n, batch.x, batch.structure), onGrid.map((t) => t.output));
+      for (const t of onGrid) {
+        const result = results[t.output];
+        out.set(t.name, { kind: 'matrix', data: result.data as Float32Array, width: Number(result.dims[1]) });
+      }
+    }
+    for (const t of this.manifest.tasks) {
+      const steps = batch.rowSteps.get(t.name);
+      if (steps) out.set(t.name, { kind: 'rows', rows: await this.runOwnSteps(batch, t, steps) });
+    }
+    return out;
+  }
+
+  /** `task` on each row's own x values, one call per distinct point count. */
+  private async runOwnSteps(batch: Batch, task: ManifestTask, steps: (Float32Array | null)[]): Promise<(Float32Array | null)[]> {
+    const byLength = new Map<number, number[]>();
+    steps.forEach((s, r) => {
+      if (!s) return;
+      const group = byLength.get(s.length);
+      if (group) group.push(r);
+      else byLength.set(s.length, [r]);
+    });
+    const rows: (Float32Array | null)[] = steps.map(() => null);
+    const d = this.descriptorWidth;
+    const ds = this.structureWidth;
+    const g = this.gathered;
+    for (const [length, members] of byLength) {
+      const m = members.length;
+      const points = new Float32Array(m * length);
+      members.forEach((r, i) => {
+        g.x.set(batch.x.subarray(r * d, (r + 1) * d), i * d);
+        if (batch.structure) {
+          g.structure.set(batch.structure.values.subarray(r * ds, (r + 1) * ds), i * ds);
+          g.has[i] = batch.structure.has[r];
+        }
+        points.set(steps[r]!, i * length);
+      });
+      const feeds = this.baseFeeds(m, g.x, batch.structure && { values: g.structure, has: g.has });
+      feeds[task.steps!.input] = tensor(points, m, length);
+      const data = (await this.session.session.run(feeds, [task.output]))[task.output].data as Float32Array;
+      members.forEach((r, i) => (rows[r] = data.slice(i * length, (i + 1) * length)));
+    }
+    return rows;
+  }
+}

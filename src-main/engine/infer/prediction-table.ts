@@ -1,0 +1,151 @@
+/**
+ * The predictions of a run as a scratch DuckDB table (appended in data chunks, never row objects), and the
+ * SELECT that joins them to the kept input columns under the user's names: one column per regression or
+ * curve task (curves as lists, written as JSON arrays in CSV), the class label and one probability column
+ * per class for classification, and the x-grid beside curves predicted on the model's grid.
+ */
+import { DuckDBDataChunk, FLOAT, INTEGER, LIST, listValue, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import { RID } from '../data/import/relation';
+import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
+import type { SqlConnection } from '../data/store/sql-connection';
+import type { BundleManifest, ManifestTask } from '../export/bundle/manifest';
+import type { InputPlan } from './input-plan';
+import type { TaskPrediction } from './model-runner';
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+interface StoredColumn {
+  name: string;
+  type: DuckDBType;
+  sqlType: string;
+}
+
+/** The stored columns of task number `i`: t{i} (values, list or class index), then t{i}_p{k} per class. */
+function taskColumns(task: ManifestTask, i: number): StoredColumn[] {
+  const list = task.kind === 'sequence' || task.width > 1;
+  if (task.kind === 'classification') {
+    return [{ name: `t${i}`, type: INTEGER, sqlType: 'INTEGER' }, ...task.classes!.map((_, k) => ({ name: `t${i}_p${k}`, type: FLOAT, sqlType: 'FLOAT' }))];
+  }
+  return [list ? { name: `t${i}`, type: LIST(FLOAT), sqlType: 'FLOAT[]' } : { name: `t${i}`, type: FLOAT, sqlType: 'FLOAT' }];
+}
+
+export interface OutputSelect {
+  sql: string;
+  /** The output's column names, in order. */
+  columns: string[];
+  /** Curve columns and their x columns, for the project's table description. */
+  curves: { y: string; x: string }[];
+}
+
+export class PredictionTable {
+  private readonly types: DuckDBType[];
+
+  private constructor(
+    readonly name: string,
+    private readonly manifest: BundleManifest,
+    private readonly appender: DuckDBAppender,
+  ) {
+    this.types = [INTEGER, ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => c.type))];
+  }
+
+  static async create(sql: SqlConnection, name: string, manifest: BundleManifest): Promise<PredictionTable> {
+    const columns = [`${RID} INTEGER`, ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => `${c.name} ${c.sqlType}`))];
+    await sql.run(`CREATE TABLE ${quoteIdentifier(name)} (${columns.join(', ')})`);
+    return new PredictionTable(name, manifest, await sql.appender(name));
+  }
+
+  /** Appends a batch's predictions; rows with `ok` 0 (or no prediction for a task) get NULLs. */
+  append(start: number, n: number, ok: Uint8Array, predictions: Map<string, TaskPrediction>): void {
+    for (let from = 0; from < n; from += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - from);
+      const chunk = DuckDBDataChunk.create(this.types, rows);
+      const rid = chunk.getColumnVector(0);
+      for (let r = 0; r < rows; r++) rid.setItem(r, start + from + r);
+      rid.flush();
+      let column = 1;
+      for (const task of this.manifest.tasks) column = this.setTask(chunk, column, task, predictions.get(task.name)!, ok, from, rows);
+      this.appender.appendDataChunk(chunk);
+    }
+    this.appender.flushSync();
+  }
+
+  /** Writes one task's columns of a chunk (rows [from, from + rows) of the batch); returns the next column. */
+  private setTask(chunk: DuckDBDataChunk, column: number, task: ManifestTask, p: TaskPrediction, ok: Uint8Array, from: number, rows: number): number {
+    const values = chunk.getColumnVector(column);
+    if (p.kind === 'rows') {
+      for (let r = 0; r < rows; r++) {
+        const row = p.rows[from + r];
+        values.setItem(r, ok[from + r] && row ? listValue(Array.from(row)) : null);
+      }
+      values.flush();
+      return column + 1;
+    }
+    const { data, width } = p;
+    if (task.kind === 'classification') {
+      const probabilities = Array.from({ length: width }, (_, k) => chunk.getColumnVector(column + 1 + k));
+      for (let r = 0; r < rows; r++) {
+        const base = (from + r) * width;
+        if (!ok[from + r]) {
+          values.setItem(r, null);
+          for (const pk of probabilities) pk.setItem(r, null);
+          continue;
+        }
+        let best = 0;
+        for (let k = 0; k < width; k++) {
+          if (data[base + k] > data[base + best]) best = k;
+          probabilities[k].setItem(r, data[base + k]);
+        }
+        values.setItem(r, best);
+      }
+      for (const v of [values, ...probabilities]) v.flush();
+      return column + 1 + width;
+    }
+    for (let r = 0; r < rows; r++) {
+      const base = (from + r) * width;
+      if (!ok[from + r]) values.setItem(r, null);
+      else values.setItem(r, width === 1 && task.kind === 'regression' ? data[base] : listValue(Array.from(data.subarray(base, base + width))));
+    }
+    values.flush();
+    return column + 1;
+  }
+
+  close(): void {
+    this.appender.closeSync();
+  }
+
+  /** The output rows: the kept input columns, then the predictions under their user-facing names. */
+  outputSelect(inputTable: string, plan: InputPlan): OutputSelect {
+    const taken = new Set(plan.keep);
+    const named = (base: string) => {
+      let name = taken.has(base) ? `${base}_predicted` : base;
+      for (let k = 2; taken.has(name); k++) name = `${base}_predicted_${k}`;
+      taken.add(name);
+      return name;
+    };
+    const select = plan.keep.map((c) => `i.${quoteIdentifier(c)}`);
+    const columns = [...plan.keep];
+    const curves: OutputSelect['curves'] = [];
+    const add = (expr: string, name: string) => {
+      select.push(`${expr} AS ${quoteIdentifier(name)}`);
+      columns.push(name);
+    };
+    this.manifest.tasks.forEach((task, i) => {
+      const name = named(task.name);
+      if (task.kind === 'classification') {
+        add(`([${task.classes!.map(quoteLiteral).join(', ')}])[p.t${i} + 1]`, name);
+        task.classes!.forEach((label, k) => add(`p.t${i}_p${k}`, named(`${task.name}_prob_${label}`)));
+        return;
+      }
+      add(`p.t${i}`, name);
+      const steps = plan.steps.get(task.name);
+      if (steps?.kind === 'grid') {
+        const x = named(`${task.name}_${steps.column ?? 'steps'}`);
+        add(`CASE WHEN p.t${i} IS NOT NULL THEN [${steps.grid.map((v) => String(v)).join(', ')}]::DOUBLE[] END`, x);
+        curves.push({ y: name, x });
+      } else if (steps) curves.push({ y: name, x: steps.column });
+    });
+    const sql = `SELECT ${select.join(', ')} FROM ${quoteIdentifier(inputTable)} i JOIN ${quoteIdentifier(this.name)} p ON i.${RID} = p.${RID} ORDER BY i.${RID}`;
+    return { sql, columns, curves };
+  }
+}

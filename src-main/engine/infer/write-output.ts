@@ -1,0 +1,78 @@
+/**
+ * Where predictions go: a CSV or Parquet file written by DuckDB's COPY (to a temporary name, renamed when
+ * complete), and a table of the project, created in one transaction together with its entry in project.json.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { checkTableName } from '../data/import/table-name';
+import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
+import type { SqlConnection } from '../data/store/sql-connection';
+import { CrucibleError } from '../errors';
+import type { Project } from '../project/project';
+import type { TableMeta } from '../project/schema';
+
+export type OutputFormat = 'csv' | 'parquet';
+
+const FORMATS: Record<string, OutputFormat> = { '.csv': 'csv', '.parquet': 'parquet' };
+
+/** The output file's absolute path and format; refuses other extensions and missing folders before any work. */
+export function checkOutputPath(file: string, input: string): { path: string; format: OutputFormat } {
+  const path = resolve(file);
+  const format = FORMATS[extname(path).toLowerCase()];
+  if (!format) throw new CrucibleError('bad-input', `Cannot write predictions to ${basename(path)}: the name must end in .csv or .parquet.`, { hint: 'Choose the format by the file name, e.g. predictions.csv.' });
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new CrucibleError('not-found', `Folder ${dirname(path)} does not exist.`, { hint: 'Create it first, or write the predictions elsewhere.' });
+  if (path === resolve(input)) throw new CrucibleError('bad-input', `The output ${basename(path)} would overwrite the input file.`, { hint: 'Choose another output name.' });
+  return { path, format };
+}
+
+/** Writes the rows of `select` to `path`; a failure leaves any earlier file at `path` untouched. */
+export async function copyToFile(sql: SqlConnection, select: string, path: string, format: OutputFormat): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await sql.run(`COPY (${select}) TO ${quoteLiteral(temp)} (${format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet'})`);
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+export interface StoredTable {
+  name: string;
+  /** Replace a table of the same name. */
+  replace?: boolean;
+  /** The Parquet file holding the rows. */
+  parquet: string;
+  meta: Omit<TableMeta, 'name' | 'rowCount' | 'importedAt'>;
+}
+
+/** Creates the project table from a Parquet file and records it in project.json, all or nothing. */
+export async function storeInProject(project: Project, table: StoredTable): Promise<TableMeta> {
+  checkTableName(table.name);
+  const same = (t: { name: string }) => t.name.toLowerCase() === table.name.toLowerCase();
+  const store = await project.openStore();
+  try {
+    const existing = (await store.listTables()).find(same);
+    if ((existing || project.tables.some(same)) && !table.replace) {
+      throw new CrucibleError('already-exists', `The project already has a table "${existing?.name ?? table.name}".`, { hint: 'Choose another name with --table, or pass --replace.' });
+    }
+    const before = project.description;
+    try {
+      return await store.transaction(async (sql) => {
+        if (existing) await sql.run(`DROP TABLE ${quoteIdentifier(existing.name)}`);
+        await sql.run(`CREATE TABLE ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet(${quoteLiteral(table.parquet)})`);
+        const rowCount = await sql.value<number>(`SELECT count(*) FROM ${quoteIdentifier(table.name)}`);
+        const meta: TableMeta = { ...table.meta, name: table.name, rowCount, importedAt: new Date().toISOString() };
+        await project.update((doc) => ({ ...doc, tables: [...doc.tables.filter((t) => !same(t)), meta] }));
+        return meta;
+      });
+    } catch (e) {
+      if (project.description !== before) await project.update(() => structuredClone(before));
+      throw e;
+    }
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,59 @@
+/** `crucible predict` as a user runs it: output path on stdout, provider, summary and unpredicted rows on stderr. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportBundle } from '../../../src-main/engine/export/bundle/index';
+import { openProject } from '../../../src-main/engine/project/index';
+import { runCli } from '../../helpers/cli';
+import { scratchDir } from '../../helpers/paths';
+import { makeProject } from '../../helpers/projects';
+import { GAP_RUN, trainRun } from '../engine/export/bundle/trained-runs';
+
+describe('crucible predict', () => {
+  const scratch = scratchDir('crucible-cli-predict-');
+  let run: string;
+  let bundle: string;
+  let input: string;
+  beforeAll(async () => {
+    run = await trainRun(GAP_RUN, join(scratch.dir, 'run'));
+    bundle = (await exportBundle(run, join(scratch.dir, 'gap.crucible'))).file;
+    input = join(scratch.dir, 'materials.csv');
+    writeFileSync(input, 'id,formula\nm1,Fe2O3\nm2,Qq3\nm3,NaCl\n');
+  }, 60_000);
+  afterAll(() => scratch.cleanup());
+
+  it('predicts a file, reporting the provider and the rows it could not featurize', () => {
+    const out = join(scratch.dir, 'out.csv');
+    const r = runCli(['predict', bundle, input, '--out', out, '--provider', 'auto', '--batch', '2', '--threads', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${out}\n`);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^Model gap\.crucible on (CUDA|the CPU \(1 thread\))/);
+    expect(lines[1]).toMatch(/^Predicted 3 rows in [\d.]+ s \([\d,]+ rows\/s\) on (CUDA|the CPU, 1 thread)\.$/);
+    expect(lines[2]).toBe('1 row(s) left without predictions (written with empty cells):');
+    expect(lines[3]).toMatch(/^ {2}row 3, column "formula": .*Qq/);
+    expect(readFileSync(out, 'utf8').split('\n')[2]).toBe('m2,Qq3,,,,');
+  });
+
+  it('refuses --provider cuda in one line when CUDA cannot run', () => {
+    const r = runCli(['predict', bundle, input, '--out', join(scratch.dir, 'cuda.csv'), '--provider', 'cuda']);
+    if (r.status === 0) return expect(r.stderr).toMatch(/on CUDA/);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^crucible: The CUDA provider was requested, but .+\. Install the CUDA provider with `npm run install:cuda`.*\n$/);
+    expect(runCli(['predict', bundle, input, '--provider', 'gpu']).stderr).toMatch(/expected one of auto, cuda, cpu/);
+  });
+
+  it('predicts with a run folder or a project model, storing a project table', async () => {
+    const project = await makeProject(scratch.dir, 'project');
+    expect(runCli(['models', 'import', bundle, '--project', project]).status).toBe(0);
+    const byId = runCli(['predict', 'gap', input, '--project', project, '--table', 'screening']);
+    expect(byId.status, byId.stderr).toBe(0);
+    expect(byId.stdout).toBe('');
+    expect(byId.stderr).toMatch(/; stored as table "screening"\.\n/);
+    expect((await openProject(project)).table('screening')).toMatchObject({ rowCount: 3, sourceFile: 'materials.csv' });
+    const fromRun = runCli(['predict', run, input, '--out', join(scratch.dir, 'run.csv')]);
+    expect(fromRun.status, fromRun.stderr).toBe(0);
+    expect(readFileSync(join(scratch.dir, 'run.csv'), 'utf8')).toBe(readFileSync(join(scratch.dir, 'out.csv'), 'utf8'));
+    expect(runCli(['predict', 'nope', input, '--project', project]).stderr).toMatch(/^crucible: Project "project" has no model "nope"\. \w+ models: "gap"\.\n$/);
+  });
+});
