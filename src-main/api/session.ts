@@ -4,11 +4,14 @@
  * transports never do.
  */
 import { homedir } from 'node:os';
+import type { DataStore } from '../engine/data/store/data-store';
 import { CrucibleError } from '../engine/errors';
 import { FolderBrowser } from '../engine/files/folder-browser';
 import { initProject, openProject, type Project } from '../engine/project/index';
 import { rememberProject } from '../engine/user/recent-projects';
+import { ensureDemoProject } from './demo-project';
 import { EventHub } from './router';
+import { TrainingJobs } from './training/training-jobs';
 
 export type AppMode = 'electron' | 'web';
 
@@ -20,7 +23,9 @@ export interface SessionOptions {
 export class Session {
   readonly events = new EventHub();
   readonly folders: FolderBrowser;
+  readonly training = new TrainingJobs(this.events);
   private current: Project | null = null;
+  private storeQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly mode: AppMode,
@@ -39,12 +44,46 @@ export class Session {
     return this.current;
   }
 
+  /**
+   * Runs `work` (which opens the project's DuckDB file and closes it) after every earlier such work
+   * has finished: DuckDB must never hold two instances of one file in a process.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.storeQueue.then(work, work);
+    this.storeQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs `work` on the open project's database, opened for it alone (see `exclusive`) and closed after. */
+  withStore<T>(work: (store: DataStore) => Promise<T>): Promise<T> {
+    const project = this.requireProject();
+    return this.exclusive(async () => {
+      const store = await project.openStore();
+      try {
+        return await work(store);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
   async open(dir: string): Promise<Project> {
     return this.adopt(await openProject(await this.folders.assertAllowed(dir)));
   }
 
   async create(dir: string, name?: string): Promise<Project> {
     return this.adopt(await initProject(await this.folders.assertAllowed(dir), { name }));
+  }
+
+  /** Opens the demo project, creating it on first use (its folder is Crucible's own, so no allowed-root check). */
+  async openDemo(): Promise<Project> {
+    return this.adopt(await openProject(await ensureDemoProject()));
+  }
+
+  /** Reads the open project's description again, after a job changed it through its own handle. */
+  async reload(): Promise<Project> {
+    this.current = await openProject(this.requireProject().dir);
+    return this.current;
   }
 
   close(): void {

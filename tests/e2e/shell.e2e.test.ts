@@ -40,19 +40,19 @@ describe('web mode shell in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('navigates between pages, labelling the ones not built yet', async () => {
+  it('navigates between pages, each saying what it needs before a project is open', async () => {
     await page.getByRole('button', { name: 'Train' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Train');
-    await expect(page.getByTestId('pending-page').textContent()).resolves.toContain('not built yet');
+    await expect(page.locator('.note').textContent()).resolves.toContain('Open or create a project first');
     expect(page.url()).toMatch(/#\/train$/);
-    await screenshot(page, 'shell-train-pending');
+    await screenshot(page, 'shell-train-no-project');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Train');
     expect(errors).toEqual([]);
   });
 
   it('creates a project from the Projects page and shows its summary', async () => {
-    await page.getByRole('button', { name: 'Projects' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Projects' }).click();
     await page.getByLabel('Allowed folders').selectOption(scratch.dir);
     await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
     await page.getByLabel('Name').fill('Band gaps');

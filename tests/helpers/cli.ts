@@ -24,7 +24,7 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number 
 export function startCli(args: string[], opts: { fromSource?: boolean } = {}) {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repoRoot,
-    env: opts.fromSource === false ? { ...process.env, CRUCIBLE_FROM_SOURCE: '' } : env,
+    env: opts.fromSource === false ? { ...env, CRUCIBLE_FROM_SOURCE: '' } : env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -2,12 +2,20 @@
 import { Router, type HandlerMap } from '../router';
 import type { Session } from '../session';
 import { appHandlers } from './app';
+import { dataHandlers } from './data';
+import { modelHandlers } from './models';
 import { projectHandlers } from './project';
+import { taskHandlers } from './tasks';
+import { trainingHandlers } from './training';
 
 export function createHandlers(session: Session): HandlerMap {
   return {
     ...appHandlers(session),
     ...projectHandlers(session),
+    ...dataHandlers(session),
+    ...taskHandlers(session),
+    ...trainingHandlers(session),
+    ...modelHandlers(session),
   };
 }
 

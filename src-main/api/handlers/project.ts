@@ -32,13 +32,14 @@ export async function summarise(project: Project): Promise<ProjectSummary> {
   };
 }
 
-type ProjectOps = 'project:current' | 'project:open' | 'project:create' | 'project:close' | 'project:summary' | 'project:recent' | 'files:browse';
+type ProjectOps = 'project:current' | 'project:open' | 'project:create' | 'project:demo' | 'project:close' | 'project:summary' | 'project:recent' | 'files:browse';
 
 export function projectHandlers(session: Session): Pick<HandlerMap, ProjectOps> {
   return {
     'project:current': () => session.project,
     'project:open': async ({ dir }) => summarise(await session.open(dir)),
     'project:create': async ({ dir, name }) => summarise(await session.create(dir, name)),
+    'project:demo': async () => summarise(await session.openDemo()),
     'project:close': () => {
       const closed = session.project.dir !== null;
       session.close();

@@ -1,5 +1,7 @@
 /** `crucible serve`: the web mode on 127.0.0.1, the URL with its token as the first line on stdout. */
 import type { Command } from 'commander';
+import { ensureDemoProject } from '../../api/demo-project';
+import { CrucibleError } from '../../engine/errors';
 import { serveWeb } from '../../server/serve';
 import { openBrowser } from '../open-browser';
 import { parsePort } from '../options';
@@ -8,6 +10,14 @@ export interface ServeCliOptions {
   port: number;
   open: boolean;
   allow?: string[];
+  demo?: boolean;
+}
+
+/** The project to open: the one named, or with --demo the demo project (created on first use). */
+export async function chooseProject(project: string | undefined, demo: boolean | undefined): Promise<string | undefined> {
+  if (!demo) return project;
+  if (project) throw new CrucibleError('bad-input', `Both a project (${project}) and --demo were given.`, { hint: 'Give one of the two.' });
+  return ensureDemoProject();
 }
 
 /** Serves until SIGINT/SIGTERM; used by `serve` and by `start` when Electron is unavailable. */
@@ -31,5 +41,6 @@ export function registerServe(program: Command): void {
     .option('-p, --port <n>', 'port to listen on (0 = any free port)', parsePort, 0)
     .option('--no-open', 'do not open a browser')
     .option('--allow <folders...>', 'folders the UI may browse besides your home folder')
-    .action((project: string | undefined, opts: ServeCliOptions) => runWebMode(project, opts));
+    .option('--demo', 'open the demo project (created in your config folder on first use)', false)
+    .action(async (project: string | undefined, opts: ServeCliOptions) => runWebMode(await chooseProject(project, opts.demo), opts));
 }

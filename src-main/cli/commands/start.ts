@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { packageRoot } from '../../engine/paths';
 import { findElectronBinary } from '../electron-binary';
-import { runWebMode } from './serve';
+import { chooseProject, runWebMode } from './serve';
 
 interface StartOptions {
   web: boolean;
+  demo: boolean;
 }
 
 async function startDesktop(binary: string, project: string | undefined): Promise<void> {
@@ -22,7 +23,9 @@ export function registerStart(program: Command): void {
     .description('open the desktop app (falls back to the web mode when Electron is not installed)')
     .argument('[project]', 'project folder to open')
     .option('--web', 'use the web mode even when Electron is installed', false)
-    .action(async (project: string | undefined, opts: StartOptions) => {
+    .option('--demo', 'open the demo project (created in your config folder on first use)', false)
+    .action(async (given: string | undefined, opts: StartOptions) => {
+      const project = await chooseProject(given, opts.demo);
       const binary = opts.web ? null : findElectronBinary();
       if (binary) return startDesktop(binary, project);
       if (!opts.web) {

@@ -1,6 +1,6 @@
 /** Application-wide renderer state: app facts, the open project, recent projects and the current page. */
 import { createContext } from 'svelte';
-import type { ApiClient, ProjectSummary, RequestResult } from '../../../../src-main/api/contract';
+import type { ApiClient, Catalog, ProjectSummary, RequestResult } from '../../../../src-main/api/contract';
 import { type PageId, isPageId } from '../pages';
 
 type AppInfo = RequestResult<'app:info'>;
@@ -14,6 +14,8 @@ export class AppState {
   #recent = $state.raw<RecentProject[]>([]);
   #page = $state<PageId>('projects');
   #error = $state.raw<string | null>(null);
+  #catalog = $state.raw<Catalog | null>(null);
+  #focusRun = $state<string | null>(null);
 
   constructor(readonly client: ApiClient) {}
 
@@ -29,6 +31,10 @@ export class AppState {
   }
   get recent(): RecentProject[] {
     return this.#recent;
+  }
+  /** Heads, loss weightings, featurizers and backends the engine offers (fixed for the app's lifetime). */
+  get catalog(): Catalog | null {
+    return this.#catalog;
   }
   get page(): PageId {
     return this.#page;
@@ -48,7 +54,11 @@ export class AppState {
       void this.refresh();
     });
     try {
-      [this.#info, this.#project] = await Promise.all([this.client.call('app:info', {}), this.client.call('project:current', {})]);
+      [this.#info, this.#project, this.#catalog] = await Promise.all([
+        this.client.call('app:info', {}),
+        this.client.call('project:current', {}),
+        this.client.call('tasks:catalog', {}),
+      ]);
       await this.refresh();
     } catch (e) {
       this.#error = e instanceof Error ? e.message : String(e);
@@ -76,10 +86,26 @@ export class AppState {
     this.#project = { dir: this.#summary.dir, name: this.#summary.name };
   }
 
+  async openDemo(): Promise<void> {
+    this.#summary = await this.client.call('project:demo', {});
+    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+  }
+
   async closeProject(): Promise<void> {
     await this.client.call('project:close', {});
     this.#project = { dir: null, name: null };
     this.#summary = null;
+  }
+
+  /** The run another page asked the Evaluate page to show. */
+  get focusRun(): string | null {
+    return this.#focusRun;
+  }
+
+  /** Opens `runId` on the Evaluate page. */
+  evaluate(runId: string): void {
+    this.#focusRun = runId;
+    this.go('evaluate');
   }
 
   go(page: PageId): void {

@@ -1,0 +1,71 @@
+/**
+ * The run configuration a UI run trains with: the project's tasks and the Train page's settings
+ * written in the seed's YAML layout, so `resolveRunConfig` checks them exactly as it checks a file
+ * and the run folder's config.yaml reruns from the command line.
+ */
+import type { TableMeta } from '../../engine/project/index';
+import type { TaskSpec, TrainSettings } from '../contract';
+
+/** What the Train page offers before the user changes anything. */
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  name: '',
+  strategy: 'uncertainty',
+  backend: 'auto',
+  maxEpochs: 60,
+  patience: 15,
+  seed: 42,
+  batchSize: 64,
+  learningRate: 0.001,
+  valSplit: 0.1,
+  testSplit: 0.1,
+  featurizer: 'magpie',
+  sharedDims: [256, 128],
+};
+
+/** One task entry of `model.init_args.task_configs`: the seed's keys with the head options flat beside them. */
+export function taskConfigEntry(task: TaskSpec, learningRate: number): Record<string, unknown> {
+  return {
+    ...task.head_options,
+    name: task.name,
+    type: task.type,
+    subtype: task.subtype,
+    data_column: task.data_column,
+    ...(task.steps_column !== null && { steps_column: task.steps_column }),
+    loss_weight: task.loss_weight,
+    task_masking_ratio: task.task_masking_ratio,
+    enabled: task.enabled,
+    optimizer: { lr: learningRate },
+  };
+}
+
+/** The raw run config (seed layout) for `tasks`, all read from `table`. */
+export function buildRunConfig(table: TableMeta, tasks: readonly TaskSpec[], s: TrainSettings): Record<string, unknown> {
+  return {
+    seed_everything: s.seed,
+    experiment_name: s.name.trim() || null,
+    backend: s.backend,
+    weighting: { strategy: s.strategy },
+    model: {
+      init_args: {
+        shared_block_dims: ['auto', ...s.sharedDims],
+        task_configs: tasks.map((t) => taskConfigEntry(t, s.learningRate)),
+        shared_block_optimizer: { lr: s.learningRate },
+      },
+    },
+    data: {
+      init_args: {
+        table: table.name,
+        ...(table.formulaColumn !== null && { formula_column: table.formulaColumn }),
+        featurizer: s.featurizer,
+        ...(table.idColumn !== null && { id_column: table.idColumn }),
+        batch_size: s.batchSize,
+        val_split: s.valSplit,
+        test_split: s.testSplit,
+      },
+    },
+    trainer: {
+      max_epochs: s.maxEpochs,
+      early_stopping: s.patience === null ? null : { monitor: 'val_final_loss', patience: s.patience },
+    },
+  };
+}
