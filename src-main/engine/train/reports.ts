@@ -70,7 +70,8 @@ const float32 = (v: number) => Number(v.toPrecision(7));
 export function predictionsCsv(set: TrainingSet, scaling: ScalingParams, evaluation: SplitEvaluation, tasks: readonly string[]): string {
   const { rows, outputs, masks } = evaluation.outputs;
   const used = set.tasks.filter((t) => tasks.includes(t.name));
-  const header = ['id', 'formula', ...used.flatMap((t) => [t.name, `${t.name}_true`])];
+  // Classification also gets one probability column per class (`<task>_p_<class>`): ROC curves need scores.
+  const header = ['id', 'formula', ...used.flatMap((t) => [t.name, `${t.name}_true`, ...(t.classes ?? []).map((c) => `${t.name}_p_${c}`)])];
   const columns = used.map((task) => {
     const width = task.width;
     const pred = toUserUnits(scaling, task.name, outputs.get(task.name)!);
@@ -78,13 +79,16 @@ export function predictionsCsv(set: TrainingSet, scaling: ScalingParams, evaluat
     const truth = new Float32Array(rows.length * width);
     rows.forEach((row, i) => truth.set(task.targets.subarray(row * width, (row + 1) * width), i * width));
     const mask = masks.get(task.name)!;
-    return (i: number): [Cell, Cell] => {
+    return (i: number): Cell[] => {
       if (task.kind === 'classification') {
         const classes = task.classes!;
         const c = classes.length;
-        let best = 0;
-        for (let k = 1; k < c; k++) if (pred[i * c + k] > pred[i * c + best]) best = k;
-        return [classes[best], mask[i] > 0 ? classes[truth[i]] : null];
+        const logits = pred.subarray(i * c, (i + 1) * c);
+        const max = Math.max(...logits);
+        const exp = Array.from(logits, (v) => Math.exp(v - max));
+        const z = exp.reduce((a, b) => a + b, 0);
+        const best = exp.indexOf(Math.max(...exp));
+        return [classes[best], mask[i] > 0 ? classes[truth[i]] : null, ...exp.map((e) => float32(e / z))];
       }
       if (task.kind === 'sequence') {
         const len = task.lengths ? task.lengths[rows[i]] : width;

@@ -61,7 +61,9 @@ describe('training runs', () => {
     expect(metrics.tasks.is_metal.test.accuracy).toBeGreaterThan(0.6);
     expect(summary.metrics?.tasks.is_metal.val.roc_auc).toBeGreaterThan(0.7);
     const predictions = readFileSync(join(dir, 'predictions/test.csv'), 'utf8').split('\n');
-    expect(predictions[0]).toBe('id,formula,band_gap,band_gap_true,is_metal,is_metal_true');
+    expect(predictions[0]).toBe('id,formula,band_gap,band_gap_true,is_metal,is_metal_true,is_metal_p_0,is_metal_p_1');
+    const probabilities = predictions[1].split(',').slice(-2).map(Number);
+    expect(probabilities[0] + probabilities[1]).toBeCloseTo(1, 5);
     const provenance = JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8'));
     expect(provenance.seed).toBe(7);
     expect(provenance.backend.name).toBe('wasm');
