@@ -1,12 +1,17 @@
 /** Every `crucible` sub-command, in the order `crucible --help` lists them. Adding one = one file + one line. */
 import type { Command } from 'commander';
 import { registerBench } from './bench';
+import { registerCompare } from './compare';
+import { registerExport } from './export';
+import { registerGroup } from './group';
 import { registerImport } from './import';
 import { registerInit } from './init';
+import { registerModels } from './models';
+import { registerPredict } from './predict';
 import { registerServe } from './serve';
 import { registerStart } from './start';
 import { registerSweep } from './sweep';
 import { registerTables } from './tables';
 import { registerTrain } from './train';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerServe, registerInit, registerImport, registerTables, registerTrain, registerSweep, registerBench];
+export const commands: Array<(program: Command) => void> = [registerStart, registerServe, registerInit, registerImport, registerTables, registerTrain, registerSweep, registerCompare, registerGroup, registerExport, registerModels, registerPredict, registerBench];

@@ -1,7 +1,8 @@
 /** Optimiser settings: the seed's OptimizerConfig with its defaults filled in, and back again for dumping. */
-import { addNotice, type ConfigScope, type KeyPath } from './problems';
+import { GAIN_DEFAULTS } from '../train/optim/delta-bar-delta';
+import { addNotice, configError, type ConfigScope, type KeyPath } from './problems';
 import type { OptimizerConfig } from './schema';
-import type { OptimizerSettings, SchedulerSettings } from './types';
+import type { GainSettings, OptimizerSettings, SchedulerSettings } from './types';
 
 /** The seed's OptimizerConfig defaults, except the plateau monitor (Crucible logs `val_final_loss`). */
 const DEFAULTS = {
@@ -44,15 +45,36 @@ export function canonicalMonitor(scope: ConfigScope, path: KeyPath, name: string
  */
 export function resolveOptimizer(scope: ConfigScope, path: KeyPath, raw: OptimizerConfig | null | undefined, weightDecay: number, maxEpochs: number): OptimizerSettings {
   const o = raw ?? {};
+  const type = o.optimizer_type ?? DEFAULTS.optimizer_type;
+  const gains = type === 'delta_bar_delta' ? resolveGains(scope, path, o) : undefined;
+  if (!gains && (o.momentum !== undefined || o.gains !== undefined)) {
+    addNotice(scope, [...path, o.gains !== undefined ? 'gains' : 'momentum'], `momentum and gains apply to optimizer_type delta_bar_delta only; the ${type} optimiser ignores them.`);
+  }
   return {
-    type: o.optimizer_type ?? DEFAULTS.optimizer_type,
+    type,
     lr: o.lr ?? DEFAULTS.lr,
     weightDecay: o.weight_decay ?? weightDecay,
     eps: o.eps ?? DEFAULTS.eps,
     betas: o.betas ?? [...DEFAULTS.betas],
     freeze: o.freeze_parameters ?? false,
     scheduler: resolveScheduler(scope, path, o, maxEpochs),
+    ...(gains && { gains }),
   };
+}
+
+function resolveGains(scope: ConfigScope, path: KeyPath, o: OptimizerConfig): GainSettings {
+  const g = o.gains ?? {};
+  const gains = {
+    momentum: o.momentum ?? GAIN_DEFAULTS.momentum,
+    increment: g.increment ?? GAIN_DEFAULTS.increment,
+    decay: g.decay ?? GAIN_DEFAULTS.decay,
+    min: g.min ?? GAIN_DEFAULTS.min,
+    max: g.max ?? GAIN_DEFAULTS.max,
+  };
+  if (gains.min > gains.max) {
+    throw configError(scope, [...path, 'gains', g.max !== undefined ? 'max' : 'min'], `The gains' min (${gains.min}) is above their max (${gains.max}).`, 'Give min ≤ max, e.g. min 0.1 and max 10.');
+  }
+  return gains;
 }
 
 function resolveScheduler(scope: ConfigScope, path: KeyPath, o: OptimizerConfig, maxEpochs: number): SchedulerSettings {
@@ -80,6 +102,10 @@ export function optimizerConfig(settings: OptimizerSettings): OptimizerConfig {
     eps: settings.eps,
     betas: settings.betas,
     freeze_parameters: settings.freeze,
+    ...(settings.gains && {
+      momentum: settings.gains.momentum,
+      gains: { increment: settings.gains.increment, decay: settings.gains.decay, min: settings.gains.min, max: settings.gains.max },
+    }),
   };
   const s = settings.scheduler;
   switch (s.type) {

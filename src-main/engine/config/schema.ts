@@ -53,7 +53,8 @@ export const SourceSchema = z.union([z.string().min(1), z.strictObject({ table: 
 });
 
 export const SCHEDULER_TYPES = ['none', 'step', 'cosine', 'reduce_on_plateau'] as const;
-export const OPTIMIZER_TYPES = ['adam', 'adamw'] as const;
+/** `delta_bar_delta`: momentum SGD with adaptive per-weight gains (train/optim/delta-bar-delta.ts). */
+export const OPTIMIZER_TYPES = ['adam', 'adamw', 'delta_bar_delta'] as const;
 
 /**
  * An optimiser and its learning-rate schedule (the seed's OptimizerConfig). Every key is optional: defaults are
@@ -63,6 +64,20 @@ export const OPTIMIZER_TYPES = ['adam', 'adamw'] as const;
 export const OptimizerConfigSchema = z.strictObject({
   optimizer_type: looseEnum(OPTIMIZER_TYPES).optional(),
   lr: z.number().positive().optional(),
+  /** delta_bar_delta: momentum μ of the SGD update (default 0.9). */
+  momentum: z.number().min(0).lt(1).optional(),
+  /**
+   * delta_bar_delta: each weight's gain grows by `increment` while its gradient keeps its sign, is multiplied
+   * by `decay` when the sign flips, and stays within [`min`, `max`] (defaults 0.05, 0.95, 0.1, 10).
+   */
+  gains: z
+    .strictObject({
+      increment: z.number().nonnegative().optional(),
+      decay: z.number().gt(0).max(1).optional(),
+      min: z.number().positive().optional(),
+      max: z.number().positive().optional(),
+    })
+    .optional(),
   weight_decay: z.number().nonnegative().optional(),
   eps: z.number().positive().optional(),
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),

@@ -23,6 +23,17 @@ export interface OptimizerSettings {
   /** The parameters this optimiser owns are frozen (seed: `freeze_parameters`). */
   freeze: boolean;
   scheduler: SchedulerSettings;
+  /** Present exactly when `type` is 'delta_bar_delta': momentum and the per-weight gain rule. */
+  gains?: GainSettings;
+}
+
+/** Momentum SGD with delta-bar-delta gains (see train/optim/delta-bar-delta.ts for the update). */
+export interface GainSettings {
+  momentum: number;
+  increment: number;
+  decay: number;
+  min: number;
+  max: number;
 }
 
 export interface LoraSettings {

@@ -25,6 +25,8 @@ import { SelfSupervised } from './ssl/self-supervised';
 import { createWeighting } from './weighting/index';
 import { evaluateOldTasks, forgettingReport } from './forgetting';
 import { inheritScaling, loadInitWeights, mergeSpecs, type InitSource } from './init-from';
+import { AFFINITY_DEFAULTS, TaskAffinity, type AffinityOptions } from '../analysis/affinity';
+import { DataMapRecorder, writeDataMap } from '../analysis/data-map';
 
 /** A training set with where it came from, loaded (in the main thread) before training starts. */
 export interface LoadedData {
@@ -41,6 +43,15 @@ export interface RunTrainingInput {
   resume?: boolean;
   /** Start from a trained model (see init-from.ts); loaded by the caller, where DuckDB is open. */
   initFrom?: InitSource;
+  /** Measurements during training, off by default (resume with the same ones). */
+  analysis?: RunAnalysis;
+}
+
+export interface RunAnalysis {
+  /** Task affinity (analysis/affinity.ts), written to affinity.json. */
+  affinity?: Partial<AffinityOptions>;
+  /** Per-sample confidence each epoch (analysis/data-map.ts), written to datamap.json + datamap.bin. */
+  dataMaps?: boolean;
 }
 
 export type TrainingEvent =
@@ -80,7 +91,8 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       status(`Started from ${source.label}: ${loaded.length} parameters loaded, ${fresh.length} new${merged.kept.length ? `; kept (not trained): ${merged.kept.join(', ')}` : ''}`);
     }
     applyFreezing(cfg, model);
-    const forgettingBefore = source?.data ? await evaluateOldTasks(model, source, Math.max(cfg.data.batchSize, 256)) : undefined;
+    const evalBatch = Math.max(cfg.data.batchSize, 256);
+    const forgettingBefore = source?.data ? await evaluateOldTasks(model, source, evalBatch) : undefined;
     const enabled = cfg.tasks.filter((t) => t.enabled);
     const weighting = createWeighting({
       id: cfg.weighting.strategy,
@@ -118,8 +130,12 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       },
     };
     const progress = new ProgressReporter({ sink: (progress) => ctx.emit({ type: 'progress', progress }), minIntervalMs: 250 });
-    // Checkpoint last: the 'last' save must capture every other callback's state after the epoch.
-    const callbacks: TrainingCallback[] = [new NanGuard(), ...(early ? [early] : []), progress, recorder, best];
+    const affinity = input.analysis?.affinity ? new TaskAffinity(weighting.tasks, { ...AFFINITY_DEFAULTS, ...input.analysis.affinity }) : undefined;
+    const dataMaps = input.analysis?.dataMaps ? new DataMapRecorder(model, scaled, weighting.tasks, evalBatch) : undefined;
+    // Checkpoint after the training callbacks: its 'last' save must capture their state after the epoch. The
+    // measurements come after it, so positions (and resumes) match a run without them; the affinity's sums
+    // are complete before any epoch-end hook runs.
+    const callbacks: TrainingCallback[] = [new NanGuard(), ...(early ? [early] : []), progress, recorder, best, ...(affinity ? [affinity] : []), ...(dataMaps ? [dataMaps] : [])];
 
     let startEpoch = 0;
     const provenance: Provenance = {
@@ -158,21 +174,23 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       selfSupervised,
       classWeights: Object.fromEntries(enabled.map((t) => [t.name, t.classWeights ?? undefined])),
       startEpoch,
+      probes: affinity ? [affinity] : undefined,
       signal: ctx.signal,
     });
     optimizer.dispose();
+    if (affinity) await folder.writeJson('affinity.json', affinity.report());
+    if (dataMaps) await writeDataMap(folder.dir, dataMaps.result());
 
     let metrics: MetricsReport | null = null;
     if (existsSync(folder.checkpointPath('best'))) {
       restoreSession(await readCheckpointFile(folder.checkpointPath('best')), model);
       const taskNames = enabled.map((t) => t.name);
-      const batch = Math.max(cfg.data.batchSize, 256);
-      const val = await evaluateSplit(model, scaled, scaling, 'val', batch, taskNames);
-      const test = await evaluateSplit(model, scaled, scaling, 'test', batch, taskNames);
+      const val = await evaluateSplit(model, scaled, scaling, 'val', evalBatch, taskNames);
+      const test = await evaluateSplit(model, scaled, scaling, 'test', evalBatch, taskNames);
       metrics = metricsReport(set, taskNames, val, test, { best_epoch: best.bestEpoch + 1, epochs_run: result.lastEpoch + 1, stopped_early: result.stop?.reason ?? null });
       if (source) {
         metrics.forgetting = forgettingBefore
-          ? forgettingReport(forgettingBefore, await evaluateOldTasks(model, source, batch))
+          ? forgettingReport(forgettingBefore, await evaluateOldTasks(model, source, evalBatch))
           : { note: `Forgetting was not measured: ${source.dataNote ?? 'no data'}.` };
       }
       await folder.writeJson('metrics.json', metrics);

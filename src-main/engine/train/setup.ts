@@ -49,7 +49,7 @@ export function buildOptimizer(cfg: ResolvedRunConfig, model: MultiTaskModel): A
     beta2: cfg.model.encoderOptimizer.betas[1],
     epsilon: cfg.model.encoderOptimizer.eps,
     globalClipNorm: cfg.trainer.gradientClipVal ?? undefined,
-    groups: plans.map((p) => ({ id: p.id, storeGroups: p.storeGroups, lr: p.settings.lr, weightDecay: p.settings.weightDecay })),
+    groups: plans.map((p) => ({ id: p.id, storeGroups: p.storeGroups, lr: p.settings.lr, weightDecay: p.settings.weightDecay, gains: p.settings.gains })),
   });
 }
 

@@ -1,13 +1,15 @@
 /**
  * Adam and AdamW over the ParamStore's variables, with parameter groups (own learning rate and weight
- * decay each), frozen parameters, optional global-norm clipping, and a state that saves to
- * Float32Arrays and restores bit-exactly so a resumed run continues the uninterrupted one.
+ * decay each, and optionally momentum SGD with delta-bar-delta gains instead of Adam), frozen
+ * parameters, optional global-norm clipping, and a state that saves to Float32Arrays and restores
+ * bit-exactly so a resumed run continues the uninterrupted one.
  * Written with plain tf ops rather than tf.train.adam, which has one learning rate and a hidden state.
  */
 import { CrucibleError } from '../../errors';
 import type { ParamStore } from '../../model/params';
 import { tf, type Tensor, type Variable } from '../../model/tf';
 import { clipByGlobalNorm } from './clip';
+import { gainUpdate, type GainOptions } from './delta-bar-delta';
 
 export interface ParamGroupOptions {
   /** Group id: 'encoder', 'head:<task>', … (names the group in logs and schedulers). */
@@ -15,8 +17,10 @@ export interface ParamGroupOptions {
   /** The ParamStore groups it trains, e.g. ['encoder', 'weighting', 'lora'] for the seed's shared-block optimiser. */
   storeGroups: string[];
   lr: number;
-  /** Default 0. AdamW: decoupled decay p ← p·(1 − lr·wd); Adam: L2, g ← g + wd·p. */
+  /** Default 0. AdamW: decoupled decay p ← p·(1 − lr·wd); Adam and gains: L2, g ← g + wd·p. */
   weightDecay?: number;
+  /** When set, this group trains with momentum SGD and per-weight delta-bar-delta gains (see delta-bar-delta.ts), not Adam. */
+  gains?: GainOptions;
 }
 
 export interface AdamOptions {
@@ -40,9 +44,9 @@ export interface AdamOptions {
 export interface SlotState {
   /** Updates this parameter has received (its bias correction uses its own count, as in PyTorch). */
   step: number;
-  /** First-moment estimate, in the parameter's row-major order. */
+  /** First-moment estimate (gains groups: the momentum buffer), in the parameter's row-major order. */
   m: Float32Array;
-  /** Second-moment estimate. */
+  /** Second-moment estimate (gains groups: the per-weight gains). */
   v: Float32Array;
 }
 
@@ -58,6 +62,7 @@ interface Group {
   id: string;
   lr: number;
   weightDecay: number;
+  gains?: GainOptions;
 }
 
 interface Slot {
@@ -74,13 +79,21 @@ function checkNumber(value: number, what: string, min: number, max = Infinity): 
   }
 }
 
-/** A non-trainable variable holding `values` (zeros when absent). */
-function slotVariable(shape: number[], values?: Float32Array): Variable {
-  const init = values ? tf.tensor(values, shape) : tf.zeros(shape);
+/** A non-trainable variable holding `values` (`fill` everywhere when absent). */
+function slotVariable(shape: number[], values?: Float32Array, fill = 0): Variable {
+  const init = values ? tf.tensor(values, shape) : tf.fill(shape, fill);
   const v = tf.variable(init, false);
   // The variable shares the initial tensor's data; dropping the tensor leaves it to the variable alone.
   init.dispose();
   return v;
+}
+
+function checkGains(o: GainOptions, group: string): void {
+  checkNumber(o.momentum, `momentum of group "${group}"`, 0, 0.999999);
+  checkNumber(o.increment, `gain increment of group "${group}"`, 0);
+  checkNumber(o.decay, `gain decay of group "${group}"`, 1e-12, 1);
+  checkNumber(o.min, `minimum gain of group "${group}"`, 1e-12);
+  checkNumber(o.max, `maximum gain of group "${group}"`, o.min);
 }
 
 /**
@@ -116,7 +129,8 @@ export class Adam {
     this.groups = options.groups.map((g) => {
       checkNumber(g.lr, `learning rate of group "${g.id}"`, 0);
       checkNumber(g.weightDecay ?? 0, `weight decay of group "${g.id}"`, 0);
-      const group = { id: g.id, lr: g.lr, weightDecay: g.weightDecay ?? 0 };
+      if (g.gains) checkGains(g.gains, g.id);
+      const group = { id: g.id, lr: g.lr, weightDecay: g.weightDecay ?? 0, gains: g.gains };
       for (const storeGroup of g.storeGroups) {
         const other = this.groupOfStoreGroup.get(storeGroup);
         if (other) throw new CrucibleError('bad-config', `Parameters "${storeGroup}" are in two optimiser groups ("${other.id}" and "${g.id}").`, { hint: 'Give each parameter group one optimiser.' });
@@ -139,6 +153,11 @@ export class Adam {
     return this.group(groupId).lr;
   }
 
+  /** The current learning rate of the group that trains parameter `name`. */
+  paramLr(name: string): number {
+    return this.groupOfParam(name).lr;
+  }
+
   /** Sets a group's learning rate (schedulers call this between epochs). */
   setLr(groupId: string, lr: number): void {
     checkNumber(lr, `learning rate of group "${groupId}"`, 0);
@@ -154,7 +173,7 @@ export class Adam {
     const names = Object.keys(grads).filter((n) => this.store.isTrainable(n));
     if (names.length === 0) return;
     const groups = names.map((n) => this.groupOfParam(n));
-    const slots = names.map((n) => this.slot(n));
+    const slots = names.map((n, i) => this.slot(n, groups[i]));
     tf.tidy(() => {
       const own = Object.fromEntries(names.map((n) => [n, grads[n]]));
       const g = this.options.globalClipNorm === undefined ? own : clipByGlobalNorm(own, this.options.globalClipNorm);
@@ -199,6 +218,10 @@ export class Adam {
     const { beta1, beta2, epsilon } = this;
     const { lr, weightDecay } = group;
     slot.step += 1;
+    if (group.gains) {
+      gainUpdate(p, weightDecay > 0 ? tf.add(grad, tf.mul(p, weightDecay)) : grad, { m: slot.m, gains: slot.v }, lr, group.gains);
+      return;
+    }
     // PyTorch's form: the bias corrections are host scalars, step = lr / (1 − β₁ᵗ), denom = √v / √(1 − β₂ᵗ) + ε.
     const bc1 = 1 - beta1 ** slot.step;
     const bc2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
@@ -214,11 +237,12 @@ export class Adam {
     p.assign(tf.sub(base, tf.mul(tf.div(slot.m, denom), lr / bc1)));
   }
 
-  private slot(name: string): Slot {
+  private slot(name: string, group: Group): Slot {
     let s = this.slots.get(name);
     if (!s) {
       const shape = this.store.spec(name).shape;
-      s = { step: 0, m: slotVariable(shape), v: slotVariable(shape) };
+      // A gains group keeps its gains in v, and every gain starts at 1.
+      s = { step: 0, m: slotVariable(shape), v: slotVariable(shape, undefined, group.gains ? 1 : 0) };
       this.slots.set(name, s);
     }
     return s;

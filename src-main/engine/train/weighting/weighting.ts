@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ParamStore } from '../../model/params';
-import { tf, type Scalar, type Tensor } from '../../model/tf';
+import { tf, type Scalar, type Tensor, type Variable } from '../../model/tf';
 import type { Rng } from '../../util/random';
 
 /** ParamStore group of a strategy's learnable parameters (trained by the encoder's optimiser group by default). */
@@ -21,6 +21,16 @@ export interface WeightingContext {
 
 /** Gradients by parameter name, as `ParamStore.variableGrads` returns them. */
 export type NamedGrads = Record<string, Tensor>;
+
+/** What a gradient-level strategy knows about the step besides the task gradients. */
+export interface GradientStep {
+  /** The trainer's seeded generator for this epoch (e.g. PCGrad's random task order). */
+  rng: Rng;
+  /** The shared parameters, i.e. every trainable parameter outside the task heads, in model order. */
+  shared: readonly string[];
+  /** The trainable parameters of the last shared layer (the encoder's deposit layer): GradNorm's W. */
+  lastSharedLayer: readonly string[];
+}
 
 /** A strategy's live state for one training run. */
 export interface WeightingInstance {
@@ -43,9 +53,12 @@ export interface WeightingInstance {
   /**
    * Gradient-level strategies (GradNorm, PCGrad, …) implement this instead of relying on the gradient
    * of `combine`: the trainer then takes one tape per selected task, passes each task's gradients
-   * (raw loss, not weighted) and applies the returned gradients. The input maps stay owned by the trainer.
+   * (of its raw loss, not weighted; a parameter the task does not reach has no entry) and applies the
+   * returned gradients. `combine` still gives the step's reported loss and the validation loss.
+   * Called inside `tf.tidy`: the result may reuse input tensors, and the trainer disposes inputs and
+   * result together.
    */
-  combineGradients?(perTask: ReadonlyMap<string, NamedGrads>, rawLosses: ReadonlyMap<string, number>): NamedGrads;
+  combineGradients?(perTask: ReadonlyMap<string, NamedGrads>, rawLosses: ReadonlyMap<string, number>, step: GradientStep): NamedGrads;
 }
 
 /**
@@ -75,4 +88,25 @@ export function defineWeighting<O extends object>(weighting: LossWeighting<O>): 
 export function weightedSum(rawLosses: ReadonlyMap<string, Scalar>, coefficient: (task: string) => number): Scalar {
   const terms = [...rawLosses].map(([task, loss]) => tf.mul(loss, coefficient(task)));
   return (terms.length ? tf.addN(terms) : tf.scalar(0)) as Scalar;
+}
+
+/**
+ * Σₜ cₜ·gₜ per parameter over the tasks' gradients; a parameter sums over the tasks that reach it
+ * (a head gets its own task's term only). `coefficient(task, param)` may depend on the parameter.
+ */
+export function weightedGradSum(perTask: ReadonlyMap<string, NamedGrads>, coefficient: (task: string, param: string) => number): NamedGrads {
+  const terms = new Map<string, Tensor[]>();
+  for (const [task, grads] of perTask) {
+    for (const [param, g] of Object.entries(grads)) {
+      const list = terms.get(param) ?? [];
+      list.push(tf.mul(g, coefficient(task, param)));
+      terms.set(param, list);
+    }
+  }
+  return Object.fromEntries([...terms].map(([param, list]) => [param, list.length === 1 ? list[0] : tf.addN(list)]));
+}
+
+/** Sets a scalar variable (a strategy's stored state) without leaving a tensor behind. */
+export function assignScalar(v: Variable, value: number): void {
+  tf.tidy(() => v.assign(tf.scalar(value)));
 }

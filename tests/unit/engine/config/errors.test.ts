@@ -113,7 +113,7 @@ describe('wrong values', () => {
     expect(e.location?.row).toBe(6);
 
     const strategy = errorOf(`${BASE}weighting:\n  strategy: uncertainity\n`);
-    expect(strategy.message).toBe('weighting.strategy is "uncertainity"; must be one of static, uncertainty, task_sampling.');
+    expect(strategy.message).toBe('weighting.strategy is "uncertainity"; must be one of static, uncertainty, task_sampling, gradnorm, dwa, pcgrad.');
     expect(strategy.hint).toBe('Did you mean "uncertainty"?');
   });
 

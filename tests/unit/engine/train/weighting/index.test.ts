@@ -5,7 +5,7 @@ import { newStore } from './helpers';
 
 describe('weighting registry', () => {
   it('lists each strategy once by id, with options whose defaults parse from nothing', () => {
-    expect(Object.keys(weightings)).toEqual(['static', 'uncertainty', 'task_sampling']);
+    expect(Object.keys(weightings)).toEqual(['static', 'uncertainty', 'task_sampling', 'gradnorm', 'dwa', 'pcgrad']);
     expect(weightingStrategy('uncertainty')!.options.parse({})).toEqual({ init_log_sigma: 0 });
     expect(weightingStrategy('toString')).toBeUndefined();
   });
@@ -22,7 +22,7 @@ describe('weighting registry', () => {
       }
       throw new Error('expected an error');
     };
-    expect(fail({ id: 'gradnorm', weights, store })).toMatch(/no loss weighting "gradnorm".*static, uncertainty, task_sampling/);
+    expect(fail({ id: 'mgda', weights, store })).toMatch(/no loss weighting "mgda".*static, uncertainty, task_sampling, gradnorm, dwa, pcgrad/);
     expect(fail({ id: 'static', weights: new Map([['gap', -1]]), store })).toMatch(/"gap" has loss weight -1/);
     expect(fail({ id: 'static', weights: new Map([['gap', 0]]), store })).toMatch(/Every task has loss weight 0/);
     expect(fail({ id: 'uncertainty', weights, store, options: { init_log_sigma: 'x' } })).toMatch(/init_log_sigma/);
