@@ -384,6 +384,41 @@ export const requests = {
   },
   'runs:predictions': { args: z.object({ runId }).strict(), result: predictions },
 
+  /** Task × task affinity of a run recorded with affinity on (Fifty et al. lookahead and gradient cosine); null when not recorded. */
+  'runs:affinity': {
+    args: z.object({ runId }).strict(),
+    result: z
+      .object({ tasks: z.array(z.string()), lookahead: z.array(z.array(z.number().nullable())), cosine: z.array(z.array(z.number().nullable())), steps: z.array(z.array(z.number())) })
+      .nullable(),
+  },
+  /** One task's data map (STG-MTL): per labelled row, variability across epochs and mean confidence. */
+  'runs:data-map': {
+    args: z.object({ runId, task: z.string().min(1).max(200) }).strict(),
+    result: z.object({ task: z.string(), ids: z.array(z.string()), confidence: z.array(z.number()), variability: z.array(z.number()) }),
+  },
+  /** A `crucible compare` study folder: per task the single-task metric and each strategy's, with negative transfer flagged. */
+  'analysis:compare': {
+    args: z.object({ dir: folderPath }).strict(),
+    result: z.object({
+      strategies: z.array(z.string()),
+      seeds: z.array(z.number()),
+      tasks: z.array(
+        z.object({
+          task: z.string(),
+          metric: z.string(),
+          higherIsBetter: z.boolean(),
+          stl: z.object({ mean: z.number().nullable(), std: z.number().nullable() }).loose(),
+          strategies: z.record(z.string(), z.object({ mean: z.number().nullable(), std: z.number().nullable(), gainPct: z.number().nullable(), negativeTransfer: z.boolean() }).loose()),
+        }).loose(),
+      ),
+    }).loose(),
+  },
+  /** A `crucible group` folder: fuzzy task memberships (task × group) and the groups. */
+  'analysis:grouping': {
+    args: z.object({ dir: folderPath }).strict(),
+    result: z.object({ tasks: z.array(z.string()), k: z.number(), m: z.number(), memberships: z.array(z.array(z.number())), groups: z.array(z.array(z.string())) }).loose(),
+  },
+
   'models:list': { args: z.object({}).strict(), result: z.object({ models: z.array(modelInfo) }) },
   /** Exports a run as a bundle into the project's models; returns it with its model card (Markdown). */
   'models:export': {

@@ -1,6 +1,7 @@
 /** All request handlers, one module per feature; the HandlerMap type makes a missing one a compile error. */
 import { Router, type HandlerMap } from '../router';
 import type { Session } from '../session';
+import { analysisHandlers } from './analysis';
 import { appHandlers } from './app';
 import { dataHandlers } from './data';
 import { modelHandlers } from './models';
@@ -16,6 +17,7 @@ export function createHandlers(session: Session): HandlerMap {
     ...taskHandlers(session),
     ...trainingHandlers(session),
     ...modelHandlers(session),
+    ...analysisHandlers(session),
   };
 }
 

@@ -1,0 +1,26 @@
+/** Handlers for the task-relationship plots: affinity and data maps of a run, compare and grouping studies. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAffinity } from '../../engine/analysis/affinity';
+import { readCompareReport } from '../../engine/analysis/compare';
+import { dataMapPoints, readDataMap } from '../../engine/analysis/data-map';
+import { readGrouping } from '../../engine/analysis/grouping';
+import { runFolder } from '../training/run-reader';
+import type { RequestResult } from '../contract';
+import type { HandlerMap } from '../router';
+import type { Session } from '../session';
+
+type AnalysisOps = 'runs:affinity' | 'runs:data-map' | 'analysis:compare' | 'analysis:grouping';
+
+export function analysisHandlers(session: Session): Pick<HandlerMap, AnalysisOps> {
+  return {
+    'runs:affinity': async ({ runId }) => {
+      const dir = runFolder(session.requireProject(), runId);
+      return existsSync(join(dir, 'affinity.json')) ? readAffinity(dir) : null;
+    },
+    'runs:data-map': async ({ runId, task }) => dataMapPoints(await readDataMap(runFolder(session.requireProject(), runId)), task),
+    // The router validates these results against the contract; the casts only bridge interface vs index-signature typing.
+    'analysis:compare': async ({ dir }) => (await readCompareReport(await session.folders.assertAllowed(dir))) as unknown as RequestResult<'analysis:compare'>,
+    'analysis:grouping': async ({ dir }) => (await readGrouping(await session.folders.assertAllowed(dir))) as unknown as RequestResult<'analysis:grouping'>,
+  };
+}
