@@ -11,7 +11,8 @@ import { tf, type Scalar } from '../../../../src-main/engine/model/tf';
 import type { ProbeStep } from '../../../../src-main/engine/train/fit';
 import { runTraining, type TrainingEvent } from '../../../../src-main/engine/train/run-training';
 import { Rng } from '../../../../src-main/engine/util/random';
-import { scratchDir, sharedData } from '../../../helpers/paths';
+import { gapConfigYaml } from '../../../helpers/configs';
+import { scratchDir } from '../../../helpers/paths';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -60,25 +61,7 @@ describe('task affinity', () => {
     const scratch = scratchDir();
     afterAll(() => scratch.cleanup());
     const quiet = { emit: (_: TrainingEvent) => {}, signal: new AbortController().signal };
-    const yaml = (strategy: string) => `
-seed_everything: 5
-model:
-  init_args:
-    shared_block_dims: [auto, 32, 16]
-    dropout: 0.1
-    task_configs:
-      - { name: band_gap, type: REGRESSION, data_column: band_gap_eV, dims: [16, 8, 1] }
-      - { name: is_metal, type: CLASSIFICATION, data_column: is_metal, dims: [16, 8], num_classes: 2 }
-data:
-  init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
-    formula_column: formula
-    featurizer: magpie
-    batch_size: 256
-weighting: { strategy: ${strategy} }
-trainer:
-  max_epochs: 2
-`;
+    const yaml = (strategy: string) => gapConfigYaml({ seed: 5, model: '    dropout: 0.1', extra: `weighting: { strategy: ${strategy} }` });
 
     it('writes affinity.json and data maps without changing the training itself', async () => {
       const cfg = parseConfigText(yaml('static'), { baseDir: scratch.dir });

@@ -10,28 +10,12 @@ import { tf } from '../../../../src-main/engine/model/tf';
 import { loadInitSource, loadInitWeights, mergeSpecs } from '../../../../src-main/engine/train/init-from';
 import { runTraining, type TrainingEvent } from '../../../../src-main/engine/train/run-training';
 import { readCheckpointFile } from '../../../../src-main/engine/train/training-state';
-import { scratchDir, sharedData } from '../../../helpers/paths';
+import { GAP_TASK, METAL_TASK, gapConfigYaml } from '../../../helpers/configs';
+import { scratchDir } from '../../../helpers/paths';
 
-const yaml = (tasks: string, extra = '') => `
-seed_everything: 3
-model:
-  init_args:
-    shared_block_dims: [auto, 32, 16]
-${extra}
-    task_configs:
-${tasks}
-data:
-  init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
-    formula_column: formula
-    featurizer: magpie
-    id_column: formula
-    batch_size: 256
-trainer:
-  max_epochs: 2
-`;
-const GAP = '      - { name: band_gap, type: REGRESSION, data_column: band_gap_eV, dims: [16, 8, 1] }';
-const METAL = '      - { name: is_metal, type: CLASSIFICATION, data_column: is_metal, dims: [16, 8], num_classes: 2 }';
+const yaml = (tasks: string, model = '') => gapConfigYaml({ seed: 3, tasks, model });
+const GAP = GAP_TASK;
+const METAL = METAL_TASK;
 const quiet = { emit: (_: TrainingEvent) => {}, signal: new AbortController().signal };
 
 describe('fine-tuning from a trained run', () => {

@@ -9,27 +9,10 @@ import { initBackend } from '../../../../src-main/engine/model/backend';
 import { tf } from '../../../../src-main/engine/model/tf';
 import { runTraining, type LoadedData, type TrainingEvent } from '../../../../src-main/engine/train/run-training';
 import { readCheckpointFile } from '../../../../src-main/engine/train/training-state';
-import { repoRoot, scratchDir, sharedData } from '../../../helpers/paths';
+import { gapConfigYaml } from '../../../helpers/configs';
+import { repoRoot, scratchDir } from '../../../helpers/paths';
 
-const GAP_YAML = (extra = '') => `
-seed_everything: 7
-model:
-  init_args:
-    shared_block_dims: [auto, 32, 16]
-    dropout: 0.1
-    task_configs:
-      - { name: band_gap, type: REGRESSION, data_column: band_gap_eV, dims: [16, 8, 1] }
-      - { name: is_metal, type: CLASSIFICATION, data_column: is_metal, dims: [16, 8], num_classes: 2 }
-data:
-  init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
-    formula_column: formula
-    featurizer: magpie
-    id_column: formula
-    batch_size: 256
-trainer:
-  max_epochs: 4
-${extra}`;
+const GAP_YAML = (extra = '') => gapConfigYaml({ seed: 7, epochs: 4, model: '    dropout: 0.1', extra });
 
 const quiet = { emit: (_: TrainingEvent) => {}, signal: new AbortController().signal };
 
