@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CrucibleError } from '../errors';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../util/atomic-write';
 import { PROJECT_FILE } from './layout';
 import { upgradeProjectFile } from './migrations';
 import { ProjectFileSchema, type ProjectFile } from './schema';

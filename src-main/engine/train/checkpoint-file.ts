@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CrucibleError } from '../errors';
-import { writeFileAtomic } from '../project/atomic-write';
+import { writeFileAtomic } from '../util/atomic-write';
 
 const MAGIC = 'CRUCKPT1';
 

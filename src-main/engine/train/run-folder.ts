@@ -13,7 +13,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../project/atomic-write';
+import { writeFileAtomic } from '../util/atomic-write';
 import { toCsv } from '../util/csv-writer';
 import type { Logs } from './callbacks/index';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../project/atomic-write';
+import { writeFileAtomic } from '../util/atomic-write';
 import { userConfigDir } from './user-dirs';
 
 const MAX_RECENT = 12;

@@ -1,5 +1,5 @@
 /** Loads an element property table (resources/elements/*.csv) into a dense [atomic number × property] array. */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../util/hash';
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { CrucibleError } from '../../errors';
@@ -99,6 +99,6 @@ function parseTable(file: string, path: string, bytes: Buffer): ElementTable {
     values,
     present,
     elementCount: lines.length - 1,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256(bytes),
   };
 }

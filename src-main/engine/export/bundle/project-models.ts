@@ -7,7 +7,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { suggestionHint } from '../../util/suggest';
 import { CrucibleError, isCrucibleError } from '../../errors';
-import { writeFileAtomic } from '../../project/atomic-write';
+import { writeFileAtomic } from '../../util/atomic-write';
 import type { Project } from '../../project/project';
 import { checkModelAgainstManifest } from './check-model';
 import type { BundleManifest } from './manifest';

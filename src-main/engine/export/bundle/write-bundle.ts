@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { CrucibleError } from '../../errors';
-import { writeFileAtomic } from '../../project/atomic-write';
+import { writeFileAtomic } from '../../util/atomic-write';
 import { bundleFromRun, type BundleContents, type BundleFromRunOptions } from './bundle-from-run';
 import type { BundleManifest } from './manifest';
 import { BUNDLE_EXTENSION, MEMBERS } from './members';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../../src-main/engine/project/atomic-write';
+import { writeFileAtomic } from '../../../../src-main/engine/util/atomic-write';
 import { scratchDir } from '../../../helpers/paths';
 
 describe('writeFileAtomic', () => {
