@@ -5,26 +5,11 @@ import { createRouter } from '../../../src-main/api/handlers/index';
 import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
 import type { EventName, RequestResult, TaskSpec } from '../../../src-main/api/contract';
+import { call, dosTask as dosTaskSpec } from '../../helpers/api';
 import { scratchDir, sharedData } from '../../helpers/paths';
 
-async function call<T>(router: Router, name: string, args: unknown): Promise<T> {
-  const out = await router.dispatch(name, args);
-  if (!out.ok) throw new Error(`${name}: ${JSON.stringify(out.error)}`);
-  return out.result as T;
-}
+const dosTask = dosTaskSpec();
 
-const dosTask: TaskSpec = {
-  name: 'phonon_dos',
-  table: 'phonons',
-  type: 'sequence',
-  subtype: 'vec',
-  data_column: 'dos',
-  steps_column: 'frequency_grid',
-  loss_weight: 1,
-  task_masking_ratio: 1,
-  enabled: true,
-  head_options: {},
-};
 
 describe('model and prediction handlers', () => {
   const scratch = scratchDir();
