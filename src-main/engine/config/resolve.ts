@@ -11,7 +11,7 @@ import { resolveData } from './data';
 import { checkFeaturizerWidth, resolveModel } from './model';
 import { checkWith, configError, keyRef, pickOne, unknownKeyError, type ConfigNotice, type ConfigScope, type KeyPath } from './problems';
 import { weightingStrategy } from '../train/weighting/index';
-import { BACKENDS, RunConfigSchema, WeightingSchema, type RunConfig, type WeightingConfig } from './schema';
+import { BACKENDS, RunConfigSchema, type RunConfig, type WeightingConfig } from './schema';
 import { resolveTasks } from './tasks';
 import { resolveTrainer } from './trainer';
 import type { ConfigOverrides, ResolvedRunConfig } from './types';
@@ -69,7 +69,7 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined): u
 }
 
 /** The weighting strategy: explicit, or from the seed's `enable_learnable_loss_balancer` (default on). */
-function resolveWeighting(scope: ConfigScope, cfg: RunConfig, taskNames: readonly string[]): WeightingConfig {
+function resolveWeighting(scope: ConfigScope, cfg: RunConfig): WeightingConfig {
   const balancer = cfg.model.init_args.enable_learnable_loss_balancer;
   const w = cfg.weighting;
   const strategyOptions = (strategy: string, options: unknown) =>
@@ -117,7 +117,7 @@ export function resolveRunConfig(raw: unknown, options: ResolveOptions): Resolve
     name: cfg.experiment_name ?? null,
     seed: typeof cfg.seed_everything === 'number' ? cfg.seed_everything : cfg.seed_everything === undefined ? DEFAULT_SEED : randomInt(2 ** 31 - 1),
     backend: cfg.backend,
-    weighting: resolveWeighting(scope, cfg, taskNames),
+    weighting: resolveWeighting(scope, cfg),
     model,
     tasks,
     data,

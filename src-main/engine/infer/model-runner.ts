@@ -17,7 +17,7 @@ type Feeds = Record<string, ort.Tensor>;
 const tensor = (data: Float32Array, rows: number, width: number) => new ort.Tensor('float32', data.subarray(0, rows * width), [rows, width]);
 
 /** Whether a sequence task's ONNX output has a fixed number of points (its head ignores the x values). */
-export function fixedLengthOutputs(session: ModelSession, manifest: BundleManifest): (task: ManifestTask) => boolean {
+export function fixedLengthOutputs(session: ModelSession): (task: ManifestTask) => boolean {
   const fixed = new Set(
     session.session.outputMetadata.filter((m) => m.isTensor && typeof m.shape[1] === 'number').map((m) => m.name),
   );

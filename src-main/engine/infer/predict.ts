@@ -171,7 +171,7 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
     const suffix = randomBytes(6).toString('hex');
     const input = await store.transaction((sql) => loadInputTable(sql, job.input, `${INTERNAL_TABLE_PREFIX}input_${suffix}`, `${INTERNAL_TABLE_PREFIX}staging_${suffix}`));
     for (const p of input.problems) note(describeProblem(p));
-    const plan = planInputs(manifest, input, { formulaColumn: job.formulaColumn, keep: job.keep, fixedLength: fixedLengthOutputs(session, manifest) });
+    const plan = planInputs(manifest, input, { formulaColumn: job.formulaColumn, keep: job.keep, fixedLength: fixedLengthOutputs(session) });
     for (const n of plan.notes) note(n);
     const widths = { descriptors: manifest.input.descriptors.columns.length, structure: manifest.input.structure?.columns.length ?? 0 };
     // The input is read on the store's own connection while predictions are appended on the transaction's.

@@ -3,7 +3,6 @@
  * transformer encoder layers over the convolved points (width `hidden`), then Linear → 1 per point.
  * Local shape comes from the convolutions, long-range coupling from attention.
  */
-import { z } from 'zod';
 import { TransformerStack } from '../layers/attention';
 import { defineHead } from './head';
 import { attentionFields, perPoint, pointOutput, requireSteps } from './sequence';

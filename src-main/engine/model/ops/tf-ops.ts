@@ -2,7 +2,7 @@
  * `Ops` on TensorFlow.js tensors: the interpreter used for training and evaluation.
  */
 import { tf, type Tensor } from '../tf';
-import type { ActivationName, DenseParams, Ops, RecurrentParams } from './ops';
+import type { ActivationName, Ops, RecurrentParams } from './ops';
 import type { ParamStore } from '../params';
 
 /**
