@@ -1,6 +1,6 @@
 /** Benchmark: formulas featurized per second by the default (magpie) featurizer, on real formulas from the shared data sets. */
 import { DEFAULT_FEATURIZER, getFeaturizer } from '../../src-main/engine/data/featurize';
-import { sharedFormulas } from '../../tests/unit/engine/data/formula/shared-formulas';
+import { dataFormulas } from '../../tests/unit/engine/data/formula/data-formulas';
 
 export interface FeaturizeBenchResult {
   /** Cold figure: n all-distinct formula strings, none seen before. */
@@ -23,7 +23,7 @@ export interface FeaturizeBenchResult {
  */
 export async function benchFeaturize(opts: { n?: number } = {}): Promise<FeaturizeBenchResult> {
   const n = opts.n ?? 100_000;
-  const real = await sharedFormulas();
+  const real = await dataFormulas();
 
   const setupStart = performance.now();
   const featurizer = getFeaturizer(DEFAULT_FEATURIZER);

@@ -3,7 +3,7 @@
  * encoder 256-256, deposit 256, 3 regression + 1 classification + vec-256 heads) at batch 1024 and its
  * batch-1 latency, then end-to-end `crucible predict` rows/s on 200k formulas (file in, featurized,
  * predicted, CSV out) with the reference network on Magpie descriptors, and the ratio of the two.
- * `--peer` adds PyTorch's inference figures for the same reference model (../shared/peer/torch_mtl.py).
+ * `--peer` adds PyTorch's inference figures for the same reference model (bench/peer/torch_mtl.py).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { MultiTaskModel, type ModelSpec } from '../../src-main/engine/model/mode
 import { packageRoot } from '../../src-main/engine/paths';
 import { saveCheckpoint } from '../../src-main/engine/train/training-state';
 import { Rng } from '../../src-main/engine/util/random';
-import { sharedFormulas } from '../../tests/unit/engine/data/formula/shared-formulas';
+import { dataFormulas } from '../../tests/unit/engine/data/formula/data-formulas';
 import { referenceSpec } from './train-throughput';
 
 const ROWS = 200_000;
@@ -132,7 +132,7 @@ async function referenceBundle(dir: string, spec: ModelSpec, data: string): Prom
 
 /** `rows` formulas: every real one from the shared data, then copies with all amounts scaled (Fe2O3 → Fe4O6, …). */
 async function formulasCsv(file: string, rows: number): Promise<void> {
-  const real = await sharedFormulas();
+  const real = await dataFormulas();
   const lines = ['id,formula'];
   for (let i = 0; i < rows; i++) {
     const k = Math.floor(i / real.length);
@@ -148,7 +148,7 @@ async function endToEnd(bundle: string, input: string, output: string): Promise<
 }
 
 function torchInference(): Record<string, number> | null {
-  const script = join(packageRoot(), '..', 'shared', 'peer', 'torch_mtl.py');
+  const script = join(packageRoot(), 'bench', 'peer', 'torch_mtl.py');
   if (!existsSync('/usr/bin/python3') || !existsSync(script)) return null;
   const r = spawnSync('/usr/bin/python3', [script, '--d-in', String(referenceSpec.encoder.inputDim), '--seq', 'vec', '--epochs', '1'], { encoding: 'utf8', timeout: 600_000 });
   const line = r.stdout?.trim().split('\n').at(-1);

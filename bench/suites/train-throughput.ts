@@ -2,7 +2,7 @@
  * `npm run bench -- train-throughput`: training samples/s of the reference model (d_in 145,
  * encoder 256-256 with LayerNorm + LeakyReLU, deposit 256, 3 regression + 1 classification +
  * 1 vec-256 head, uncertainty weighting, Adam, batch 256) through Crucible's own training loop,
- * beside PyTorch training the same model (../shared/peer/torch_mtl.py) in the same run.
+ * beside PyTorch training the same model (bench/peer/torch_mtl.py) in the same run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -102,7 +102,7 @@ async function crucibleSamplesPerSecond(): Promise<{ samplesPerS: number; backen
 }
 
 function torchSamplesPerSecond(): number | null {
-  const script = join(packageRoot(), '..', 'shared', 'peer', 'torch_mtl.py');
+  const script = join(packageRoot(), 'bench', 'peer', 'torch_mtl.py');
   if (!existsSync('/usr/bin/python3') || !existsSync(script)) return null;
   const r = spawnSync('/usr/bin/python3', [script, '--d-in', String(D), '--seq', 'vec'], { encoding: 'utf8', timeout: 600_000 });
   const line = r.stdout?.trim().split('\n').at(-1);

@@ -1,4 +1,4 @@
-// Writes demo-materials.csv, the demo project's one table, from the real data sets in ../shared/data
+// Writes demo-materials.csv, the demo project's one table, from the real data sets in data/
 // (run from the repository root: node resources/demo/make-demo-data.mjs). See ATTRIBUTION.md.
 //
 // One row per formula: the experimental band gap and metal/non-metal label (Matbench expt_gap, Zhuo et al.
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const shared = join(here, '..', '..', '..', 'shared', 'data');
+const shared = join(here, '..', '..', 'data');
 const gaps = join(shared, 'matbench_expt_gap', 'expt_gap_multitask.csv');
 const dos = join(shared, 'mp_phonon_dos', 'mp_phonon_dos.csv');
 const out = join(here, 'demo-materials.csv');

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot } from '../helpers/browser';
 import { goTo, pickFile, serveAndOpen, watchAttribute, type Served } from '../helpers/journey';
-import { scratchDir, sharedData } from '../helpers/paths';
+import { scratchDir, dataSet } from '../helpers/paths';
 
 describe('a study from import to evaluation', () => {
   const scratch = scratchDir('crucible-e2e-study-');
-  const data = sharedData();
+  const data = dataSet();
   let app: Served;
   let page: Page;
 

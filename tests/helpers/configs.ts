@@ -2,7 +2,7 @@
  * Small run configurations over real data (matbench expt_gap: band gap regression + metal
  * classification from formulas) that many tests train for a couple of epochs.
  */
-import { sharedData } from './paths';
+import { dataSet } from './paths';
 
 export const GAP_TASK = '      - { name: band_gap, type: REGRESSION, data_column: band_gap_eV, dims: [16, 8, 1] }';
 export const METAL_TASK = '      - { name: is_metal, type: CLASSIFICATION, data_column: is_metal, dims: [16, 8], num_classes: 2 }';
@@ -29,7 +29,7 @@ ${o.model ?? ''}
 ${o.tasks ?? `${GAP_TASK}\n${METAL_TASK}`}
 data:
   init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
+    attributes_source: ${dataSet('matbench_expt_gap', 'expt_gap_multitask.csv')}
     formula_column: formula
     featurizer: magpie
     id_column: formula

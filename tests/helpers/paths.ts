@@ -1,4 +1,4 @@
-/** Paths the tests share: the repository root, the shared real data sets beside the checkout, scratch folders. */
+/** Paths the tests share: the repository root, the real data sets in data/, scratch folders. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** A file in ../shared/data (the real public data sets shipped beside the checkout). */
-export function sharedData(...parts: string[]): string {
-  return join(repoRoot, '..', 'shared', 'data', ...parts);
+/** A file of the real public data sets in data/ (each folder has its README with source and licence). */
+export function dataSet(...parts: string[]): string {
+  return join(repoRoot, 'data', ...parts);
 }
 
 /** A fresh temporary folder; call the returned cleanup in afterEach/afterAll. */

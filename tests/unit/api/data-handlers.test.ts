@@ -5,10 +5,10 @@ import { createRouter } from '../../../src-main/api/handlers/index';
 import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
 import type { RequestResult } from '../../../src-main/api/contract';
-import { scratchDir, sharedData } from '../../helpers/paths';
+import { scratchDir, dataSet } from '../../helpers/paths';
 
-const gaps = sharedData('matbench_expt_gap', 'expt_gap_multitask.csv');
-const dos = sharedData('mp_phonon_dos', 'mp_phonon_dos.csv');
+const gaps = dataSet('matbench_expt_gap', 'expt_gap_multitask.csv');
+const dos = dataSet('mp_phonon_dos', 'mp_phonon_dos.csv');
 
 async function call<T>(router: Router, name: string, args: unknown): Promise<T> {
   const out = await router.dispatch(name, args);
@@ -22,7 +22,7 @@ describe('data handlers', () => {
 
   beforeAll(async () => {
     process.env.CRUCIBLE_CONFIG_DIR = join(scratch.dir, 'config');
-    router = createRouter(new Session('web', { allowedRoots: [scratch.dir, sharedData()] }));
+    router = createRouter(new Session('web', { allowedRoots: [scratch.dir, dataSet()] }));
     await call(router, 'project:create', { dir: join(scratch.dir, 'Phonons'), name: 'Phonons' });
   });
   afterAll(() => {

@@ -6,7 +6,7 @@ import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
 import type { EventName, RequestResult, TaskSpec } from '../../../src-main/api/contract';
 import { call, dosTask as dosTaskSpec } from '../../helpers/api';
-import { scratchDir, sharedData } from '../../helpers/paths';
+import { scratchDir, dataSet } from '../../helpers/paths';
 
 const dosTask = dosTaskSpec();
 
@@ -19,11 +19,11 @@ describe('model and prediction handlers', () => {
 
   beforeAll(async () => {
     process.env.CRUCIBLE_CONFIG_DIR = join(scratch.dir, 'config');
-    const session = new Session('web', { allowedRoots: [scratch.dir, sharedData()] });
+    const session = new Session('web', { allowedRoots: [scratch.dir, dataSet()] });
     session.events.subscribe((event, payload) => events.push({ event, payload }));
     router = createRouter(session);
     await call(router, 'project:create', { dir: join(scratch.dir, 'A'), name: 'A' });
-    await call(router, 'data:import', { file: sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    await call(router, 'data:import', { file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
     await call(router, 'tasks:save', { tasks: [dosTask] });
     const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'dos', maxEpochs: 2, backend: 'wasm' };
     runId = (await call<RequestResult<'training:start'>>(router, 'training:start', { settings })).runId;

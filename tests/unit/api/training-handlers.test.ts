@@ -5,7 +5,7 @@ import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
 import type { EventName, RequestResult, TaskSpec } from '../../../src-main/api/contract';
 import { call, dosTask } from '../../helpers/api';
-import { scratchDir, sharedData } from '../../helpers/paths';
+import { scratchDir, dataSet } from '../../helpers/paths';
 
 const task = (over: Partial<TaskSpec>): TaskSpec => dosTask({ head_options: { hidden_dims: [64] }, ...over });
 
@@ -17,12 +17,12 @@ describe('task and training handlers', () => {
 
   beforeAll(async () => {
     process.env.CRUCIBLE_CONFIG_DIR = join(scratch.dir, 'config');
-    session = new Session('web', { allowedRoots: [scratch.dir, sharedData()] });
+    session = new Session('web', { allowedRoots: [scratch.dir, dataSet()] });
     session.events.subscribe((event, payload) => events.push({ event, payload }));
     router = createRouter(session);
     await call(router, 'project:create', { dir: join(scratch.dir, 'P'), name: 'P' });
-    await call(router, 'data:import', { file: sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
-    await call(router, 'data:import', { file: sharedData('matbench_expt_gap', 'expt_gap_multitask.csv'), table: 'gaps' });
+    await call(router, 'data:import', { file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    await call(router, 'data:import', { file: dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'), table: 'gaps' });
   });
   afterAll(() => {
     delete process.env.CRUCIBLE_CONFIG_DIR;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../../helpers/cli';
-import { scratchDir, sharedData } from '../../helpers/paths';
+import { scratchDir, dataSet } from '../../helpers/paths';
 
 /** A user error: exit code 1 and one `crucible: …` line on stderr, without a stack trace. */
 function expectOneLineError(r: CliResult, pattern: RegExp): void {
@@ -30,10 +30,10 @@ describe('crucible init / import / tables', () => {
   });
 
   it('import loads real files, with curves, and reports what it did', () => {
-    const glass = runCli(['import', dir, sharedData('matbench_glass', 'glass.csv')]);
+    const glass = runCli(['import', dir, dataSet('matbench_glass', 'glass.csv')]);
     expect(glass.status).toBe(0);
     expect(glass.stdout).toBe('Imported glass.csv into table "glass": 5,680 rows, 2 columns (formula column "formula").\n');
-    const curves = runCli(['import', dir, sharedData('vickers_hardness_load', 'hv_comp_load_long.csv'), '--long', 'formula,load_N,hardness_GPa', '--table', 'hardness']);
+    const curves = runCli(['import', dir, dataSet('vickers_hardness_load', 'hv_comp_load_long.csv'), '--long', 'formula,load_N,hardness_GPa', '--table', 'hardness']);
     expect(curves.status).toBe(0);
     expect(curves.stdout).toBe(
       'Imported hv_comp_load_long.csv into table "hardness": 530 rows, 3 columns (formula column "formula"; curves hardness_GPa:load_N; folded from 1,062 rows).\n',
@@ -46,10 +46,10 @@ describe('crucible init / import / tables', () => {
     writeFileSync(bad, 'formula,a,b\nFe,1,2\nCo,1\n');
     expectOneLineError(runCli(['import', dir, bad]), /^crucible: bad\.csv, row 3, column "b": this row has 2 fields, but the header names 3 columns\./);
     expectOneLineError(
-      runCli(['import', dir, sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'), '--curve', 'dos:frequncy_grid']),
+      runCli(['import', dir, dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), '--curve', 'dos:frequncy_grid']),
       /--curve names column "frequncy_grid", which the file does not have\. Did you mean "frequency_grid"\?/,
     );
-    expectOneLineError(runCli(['import', dir, sharedData('matbench_glass', 'glass.csv')]), /already has a table "glass".*--replace/);
+    expectOneLineError(runCli(['import', dir, dataSet('matbench_glass', 'glass.csv')]), /already has a table "glass".*--replace/);
     expectOneLineError(runCli(['import', dir, bad, '--curve', 'nonsense']), /curve spec "nonsense" is not of the form Y:X/);
   });
 

@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { CrucibleError } from '../../../../src-main/engine/errors';
 import { parseConfigText, type ConfigNotice, type LoadConfigOptions, type ResolvedRunConfig } from '../../../../src-main/engine/config';
-import { repoRoot, sharedData } from '../../../helpers/paths';
+import { repoRoot, dataSet } from '../../../helpers/paths';
 
 export const examplesDir = join(repoRoot, 'examples');
-export const exptGapCsv = sharedData('matbench_expt_gap', 'expt_gap_multitask.csv');
+export const exptGapCsv = dataSet('matbench_expt_gap', 'expt_gap_multitask.csv');
 
 /**
  * A minimal config on the Matbench band-gap data: shared_block_dims on line 3, the first task's name on line 5,

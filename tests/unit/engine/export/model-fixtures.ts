@@ -13,7 +13,7 @@ import type { EncoderOptions } from '../../../../src-main/engine/model/encoder';
 import type { ModelInputs, ModelSpec, MultiTaskModel } from '../../../../src-main/engine/model/model';
 import { createTfOps } from '../../../../src-main/engine/model/ops/tf-ops';
 import { tf, type Tensor } from '../../../../src-main/engine/model/tf';
-import { sharedData } from '../../../helpers/paths';
+import { dataSet } from '../../../helpers/paths';
 import type { Feed } from './onnx-harness';
 
 export interface Fixture {
@@ -38,7 +38,7 @@ async function readColumns(file: string, names: string[], rows: number): Promise
   const connection = await instance.connect();
   try {
     const list = names.map((n) => `"${n}"`).join(', ');
-    const read = await connection.runAndReadAll(`SELECT ${list} FROM read_csv('${sharedData(file)}', header = true, all_varchar = true) LIMIT ${rows}`);
+    const read = await connection.runAndReadAll(`SELECT ${list} FROM read_csv('${dataSet(file)}', header = true, all_varchar = true) LIMIT ${rows}`);
     const columns = read.getColumnsJS() as (string | null)[][];
     return Object.fromEntries(names.map((n, i) => [n, columns[i]]));
   } finally {

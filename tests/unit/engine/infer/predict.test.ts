@@ -13,7 +13,7 @@ import { exportBundle } from '../../../../src-main/engine/export/bundle/index';
 import { predictBatch, type PredictEvent, type PredictInput } from '../../../../src-main/engine/infer/index';
 import { openProject } from '../../../../src-main/engine/project/index';
 import { makeProject } from '../../../helpers/projects';
-import { scratchDir, sharedData } from '../../../helpers/paths';
+import { scratchDir, dataSet } from '../../../helpers/paths';
 import { GAP_RUN, SEEBECK_RUN, trainRun } from '../export/bundle/trained-runs';
 
 async function query<T>(sql: string): Promise<T[]> {
@@ -66,7 +66,7 @@ describe('predictBatch', () => {
 
   it('writes Parquet that DuckDB reads back with typed columns', async () => {
     const output = path('gap.parquet');
-    await predict({ input: sharedData('matbench_expt_gap', 'expt_gap.csv'), output });
+    await predict({ input: dataSet('matbench_expt_gap', 'expt_gap.csv'), output });
     const columns = await query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM '${output}'`);
     expect(columns.map((c) => [c.column_name, c.column_type])).toEqual([
       ['formula', 'VARCHAR'],
@@ -102,7 +102,7 @@ describe('predictBatch', () => {
   });
 
   it('predicts from a run folder exactly as from its bundle', async () => {
-    const input = sharedData('matbench_steels_yield', 'steels_yield.csv');
+    const input = dataSet('matbench_steels_yield', 'steels_yield.csv');
     await predict({ input, output: path('steels-bundle.csv') });
     await predict({ model: run, input, output: path('steels-run.csv') });
     expect(readFileSync(path('steels-run.csv'), 'utf8')).toBe(readFileSync(path('steels-bundle.csv'), 'utf8'));
@@ -112,7 +112,7 @@ describe('predictBatch', () => {
 
   it('stores the predictions as a project table, replacing only when asked', async () => {
     const dir = await makeProject(scratch.dir, 'project');
-    const input = sharedData('matbench_glass', 'glass.csv');
+    const input = dataSet('matbench_glass', 'glass.csv');
     const summary = await predict({ input, project: dir });
     expect(summary).toMatchObject({ output: null, table: 'glass_predictions', rows: 5680 });
     await expect(predict({ input, project: dir })).rejects.toMatchObject({ message: 'The project already has a table "glass_predictions".', hint: expect.stringMatching(/--replace/) });
@@ -152,7 +152,7 @@ describe('predictBatch', () => {
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(predictBatch({ model: bundle, input: sharedData('matbench_glass', 'glass.csv'), output: path('cancelled.csv') }, { emit: () => {}, signal: controller.signal })).rejects.toMatchObject({
+    await expect(predictBatch({ model: bundle, input: dataSet('matbench_glass', 'glass.csv'), output: path('cancelled.csv') }, { emit: () => {}, signal: controller.signal })).rejects.toMatchObject({
       code: 'cancelled',
     });
   });

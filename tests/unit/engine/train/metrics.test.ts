@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedData } from '../../../helpers/paths';
+import { dataSet } from '../../../helpers/paths';
 import {
   classificationMetrics,
   curveMetrics,
@@ -51,7 +51,7 @@ describe('regression metrics', () => {
   });
 
   it('gives R² = 1 for a perfect predictor and 0 for the mean predictor, on the steels yield data', () => {
-    const y = readPairs(sharedData('matbench_steels_yield', 'steels_yield.csv')).map(([, v]) => v);
+    const y = readPairs(dataSet('matbench_steels_yield', 'steels_yield.csv')).map(([, v]) => v);
     expect(y).toHaveLength(312);
     const mask = y.map(() => 1);
     const mean = y.reduce((a, b) => a + b, 0) / y.length;
@@ -93,7 +93,7 @@ describe('ROC AUC', () => {
   });
 
   it('equals the pairwise definition on the glass-forming data, ranked by formula length (many ties)', () => {
-    const rows = readPairs(sharedData('matbench_glass', 'glass.csv'));
+    const rows = readPairs(dataSet('matbench_glass', 'glass.csv'));
     expect(rows).toHaveLength(5680);
     const scores = rows.map(([formula]) => formula.length);
     const labels = rows.map(([, gfa]) => gfa);

@@ -11,7 +11,7 @@ import { fit } from '../../../../src-main/engine/train/fit';
 import { Adam } from '../../../../src-main/engine/train/optim/adam';
 import { createWeighting } from '../../../../src-main/engine/train/weighting/index';
 import { readCsv, numbers } from '../data/dataset/fixtures';
-import { sharedData } from '../../../helpers/paths';
+import { dataSet } from '../../../helpers/paths';
 
 describe('overfitting a tiny batch', () => {
   beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('overfitting a tiny batch', () => {
   });
 
   it('drives band gap and metal classification losses on 12 real compounds to near zero', async () => {
-    const { header, cells } = readCsv(sharedData('matbench_expt_gap', 'expt_gap_multitask.csv'));
+    const { header, cells } = readCsv(dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'));
     const rows = Array.from({ length: 12 }, (_, i) => i * 97);
     const col = (name: string) => rows.map((r) => cells[header.indexOf(name)][r]);
     const formulas = col('formula');

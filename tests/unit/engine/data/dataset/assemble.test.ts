@@ -3,7 +3,7 @@ import { assembleTrainingSet, type AssembleInput } from '../../../../../src-main
 import type { Column } from '../../../../../src-main/engine/data/dataset/columns';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
 import { estmInput, exptGapInput, phononInput, readCsv, synthetic } from './fixtures';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 
 function thrown(fn: () => unknown): CrucibleError {
   try {
@@ -204,7 +204,7 @@ describe('assembleTrainingSet on real data', () => {
     // Normalised so that max = 1 on every row.
     for (let r = 0; r < set.n; r++) expect(Math.max(...dos.targets.subarray(r * 51, r * 51 + 51))).toBe(1);
     expect(set.structure!.hasStructure.every((v) => v === 1)).toBe(true);
-    const { cells, header } = readCsv(sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'));
+    const { cells, header } = readCsv(dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'));
     expect(set.formulas).toEqual(cells[header.indexOf('formula')]);
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Column } from '../../../../../src-main/engine/data/dataset/columns';
 import type { AssembleInput } from '../../../../../src-main/engine/data/dataset/assemble';
 import type { TaskSpec } from '../../../../../src-main/engine/data/dataset/targets';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 
 /** RFC 4180 CSV (quoted cells, doubled quotes, no embedded newlines in these files) as a header and columns. */
 export function readCsv(path: string): { header: string[]; cells: string[][] } {
@@ -56,7 +56,7 @@ export function crudeDescriptors(formulas: string[]): { names: string[]; values:
 
 /** matbench_expt_gap joined file: band gap regression (317 missing) + metal classification, grouped by raw formula. */
 export function exptGapInput(seed = 7): AssembleInput & { rawGap: Float64Array } {
-  const { header, cells } = readCsv(sharedData('matbench_expt_gap', 'expt_gap_multitask.csv'));
+  const { header, cells } = readCsv(dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'));
   const col = (name: string) => cells[header.indexOf(name)];
   const formulas = col('formula').map((f) => f.trim());
   const gap = numbers(col('band_gap_eV'));
@@ -78,7 +78,7 @@ export function exptGapInput(seed = 7): AssembleInput & { rawGap: Float64Array }
 
 /** mp_phonon_dos: DOS curves on their frequency grid, with n_sites / volume_per_atom as structure descriptors. */
 export function phononInput(seed = 11): AssembleInput {
-  const { header, cells } = readCsv(sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'));
+  const { header, cells } = readCsv(dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'));
   const col = (name: string) => cells[header.indexOf(name)];
   const formulas = col('formula').map((f) => f.trim());
   const nSites = numbers(col('n_sites')).values as Float64Array;
@@ -98,7 +98,7 @@ export function phononInput(seed = 11): AssembleInput {
 
 /** estm_thermoelectric curves: Seebeck coefficient vs temperature on a grid that varies per curve. */
 export function estmInput(seed = 3): AssembleInput {
-  const { header, cells } = readCsv(sharedData('estm_thermoelectric', 'estm_curves.csv'));
+  const { header, cells } = readCsv(dataSet('estm_thermoelectric', 'estm_curves.csv'));
   const col = (name: string) => cells[header.indexOf(name)];
   const formulas = col('formula').map((f) => f.trim());
   return {

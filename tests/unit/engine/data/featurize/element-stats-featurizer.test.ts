@@ -1,19 +1,19 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { featurizeFormulas, getFeaturizer } from '../../../../../src-main/engine/data/featurize';
-import { loadElementTable } from '../../../../../src-main/engine/data/featurize/element-table';
+import { elementTablesDir, loadElementTable } from '../../../../../src-main/engine/data/featurize/element-table';
 import { atomicNumber } from '../../../../../src-main/engine/data/formula/periodic-table';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
-import { sharedData } from '../../../../helpers/paths';
-import { sharedFormulas } from '../formula/shared-formulas';
+import { join } from 'node:path';
+import { dataFormulas } from '../formula/data-formulas';
 
 type Row = Record<string, number | null>;
 
-/** The shared (original) magpie table read independently through DuckDB, plus each property's median. */
+/** The shipped magpie table read independently of the featurizer, through DuckDB, plus each property's median. */
 async function readMagpie(): Promise<{ rows: Map<string, Row>; medians: Row }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  const source = `read_csv('${sharedData('element_properties', 'magpie_elementdata_matminer.csv')}', header = true)`;
+  const source = `read_csv('${join(elementTablesDir(), 'magpie_elementdata_matminer.csv')}', header = true)`;
   const all = (await connection.runAndReadAll(`SELECT * FROM ${source}`)).getRowObjectsJS() as Record<string, unknown>[];
   const names = Object.keys(all[0]).filter((k) => k !== 'element');
   const medianSql = names.map((n) => `median("${n}")::DOUBLE AS "${n}"`).join(', ');
@@ -133,8 +133,8 @@ describe('magpie featurizer', () => {
     expect(values.every(Number.isFinite)).toBe(true);
   });
 
-  it('featurizes every formula of the shared data sets, all values finite', async () => {
-    const formulas = await sharedFormulas();
+  it('featurizes every formula of the data sets in data/, all values finite', async () => {
+    const formulas = await dataFormulas();
     const { values, failures } = featurizeFormulas(formulas, 'magpie');
     expect(failures).toEqual([]);
     expect(values.every(Number.isFinite)).toBe(true);
@@ -159,7 +159,7 @@ describe('elements a table lacks', () => {
   });
 
   it('are the only failures on the shared data sets with the smaller tables', async () => {
-    const formulas = await sharedFormulas();
+    const formulas = await dataFormulas();
     // The data sets hold actinides the Oliynyk table lacks; the other tables cover every element in them.
     const expectedMissing: Record<string, string[]> = { oliynyk: ['Ac', 'Np', 'Pa', 'Pu'], crabnet_magpie: [], mat2vec: [] };
     for (const [id, missing] of Object.entries(expectedMissing)) {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalFormula, formulaKey } from '../../../../../src-main/engine/data/formula/canonical';
 import { parseFormula } from '../../../../../src-main/engine/data/formula/parse-formula';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
-import { sharedFormulaColumns, type FormulaColumn } from './shared-formulas';
+import { dataFormulaColumns, type FormulaColumn } from './data-formulas';
 
 describe('canonicalFormula', () => {
   it.each([
@@ -56,7 +56,7 @@ describe('canonical keys on the shared data sets', () => {
   let columns: FormulaColumn[];
   let distinct: string[];
   beforeAll(async () => {
-    columns = await sharedFormulaColumns();
+    columns = await dataFormulaColumns();
     distinct = [...new Set(columns.flatMap((c) => c.formulas))];
   });
 

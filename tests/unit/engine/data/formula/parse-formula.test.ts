@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
 import { parseFormula, type Composition } from '../../../../../src-main/engine/data/formula/parse-formula';
 import { ELEMENT_SYMBOLS } from '../../../../../src-main/engine/data/formula/periodic-table';
-import { sharedData } from '../../../../helpers/paths';
-import { sharedFormulaColumns, type FormulaColumn } from './shared-formulas';
+import { dataSet } from '../../../../helpers/paths';
+import { dataFormulaColumns, type FormulaColumn } from './data-formulas';
 
 /** [symbol, amount] pairs in the composition's order. */
 function pairs(c: Composition): [string, number][] {
@@ -144,7 +144,7 @@ const KNOWN_UNPARSEABLE: { file: string; formula: string; error: RegExp }[] = []
 describe('parseFormula on every formula column of the shared data sets', () => {
   let columns: FormulaColumn[];
   beforeAll(async () => {
-    columns = await sharedFormulaColumns();
+    columns = await dataFormulaColumns();
   });
 
   it('finds the formula columns of all data sets', () => {
@@ -190,7 +190,7 @@ describe('parseFormula on every formula column of the shared data sets', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const read = await connection.runAndReadAll(
-      `SELECT formula, formula_cell, elements, n_elements, n_sites FROM read_csv('${sharedData('mp_phonon_dos', 'mp_phonon_dos.csv')}', header = true)`,
+      `SELECT formula, formula_cell, elements, n_elements, n_sites FROM read_csv('${dataSet('mp_phonon_dos', 'mp_phonon_dos.csv')}', header = true)`,
     );
     const rows = read.getRowObjectsJS() as { formula: string; formula_cell: string; elements: string; n_elements: bigint; n_sites: bigint }[];
     connection.closeSync();

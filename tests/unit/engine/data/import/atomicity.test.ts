@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importFile, parseCurveSpec } from '../../../../../src-main/engine/data/import';
 import { initProject, type Project } from '../../../../../src-main/engine/project';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { scratchDir, dataSet } from '../../../../helpers/paths';
 import { numericCsv, rejection, writeFile } from './helpers';
 
 describe('all-or-nothing import', () => {
@@ -14,8 +14,8 @@ describe('all-or-nothing import', () => {
   beforeAll(async () => {
     scratch = scratchDir();
     project = await initProject(join(scratch.dir, 'project'));
-    await importFile(project, sharedData('matbench_glass', 'glass.csv'));
-    await importFile(project, sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'), { curves: parseCurveSpec('dos:frequency_grid') });
+    await importFile(project, dataSet('matbench_glass', 'glass.csv'));
+    await importFile(project, dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), { curves: parseCurveSpec('dos:frequency_grid') });
   });
   afterAll(() => scratch.cleanup());
 
@@ -38,20 +38,20 @@ describe('all-or-nothing import', () => {
       ['ragged rows', () => importFile(project, writeFile(scratch.dir, 'ragged.csv', 'formula,a\nFe,1\nCo,1,2\n'))],
       ['bad curve lengths', () => importFile(project, writeFile(scratch.dir, 'c.csv', 'formula,x,y\nFe,"[1,2]","[1]"\n'), { curves: parseCurveSpec('y:x') })],
       ['straggler, replacing an existing table', () => importFile(project, writeFile(scratch.dir, 'glass.csv', numericCsv(40, (i) => (i === 3 ? 'X,oops' : undefined))), { replace: true })],
-      ['existing table without --replace', () => importFile(project, sharedData('matbench_glass', 'glass.csv'), { table: 'GLASS' })],
+      ['existing table without --replace', () => importFile(project, dataSet('matbench_glass', 'glass.csv'), { table: 'GLASS' })],
     ];
     for (const [what, run] of failures) {
       await expect(run(), what).rejects.toThrow();
       expect(await snapshot(), what).toEqual(before);
     }
     const save = vi.spyOn(project, 'update').mockRejectedValueOnce(new Error('disk full'));
-    await expect(importFile(project, sharedData('matbench_steels_yield', 'steels_yield.csv'))).rejects.toThrow('disk full');
+    await expect(importFile(project, dataSet('matbench_steels_yield', 'steels_yield.csv'))).rejects.toThrow('disk full');
     save.mockRestore();
     expect(await snapshot()).toEqual(before);
   });
 
   it('replaces a table only when asked, matching names without regard to case', async () => {
-    const existing = await rejection(importFile(project, sharedData('matbench_glass', 'glass.csv'), { table: 'Glass' }));
+    const existing = await rejection(importFile(project, dataSet('matbench_glass', 'glass.csv'), { table: 'Glass' }));
     expect(existing.code).toBe('already-exists');
     expect(existing.hint).toMatch(/--replace/);
     const first = project.table('glass')!;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile, parseCurveSpec, previewTable } from '../../../../../src-main/engine/data/import';
 import { DataStore, quoteLiteral } from '../../../../../src-main/engine/data/store';
 import { initProject, type Project } from '../../../../../src-main/engine/project';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { scratchDir, dataSet } from '../../../../helpers/paths';
 import { writeFile } from './helpers';
 
 describe('file formats', () => {
@@ -35,7 +35,7 @@ describe('file formats', () => {
   };
 
   it('reads Parquet written by DuckDB from a real CSV, lists included, like the CSV itself', async () => {
-    const csv = sharedData('mp_phonon_dos', 'mp_phonon_dos.csv');
+    const csv = dataSet('mp_phonon_dos', 'mp_phonon_dos.csv');
     const parquet = join(scratch.dir, 'dos.parquet');
     await tool.sql.run(
       `COPY (SELECT * REPLACE (CAST(dos AS DOUBLE[]) AS dos, CAST(frequency_grid AS DOUBLE[]) AS frequency_grid) FROM read_csv(${quoteLiteral(csv)})) TO ${quoteLiteral(parquet)} (FORMAT parquet)`,
@@ -48,7 +48,7 @@ describe('file formats', () => {
   });
 
   it('reads an XLSX workbook written from real rows, empty cells as missing', async () => {
-    const rows = readFileSync(sharedData('matbench_expt_gap', 'expt_gap_multitask.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const rows = readFileSync(dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
     const [header, ...body] = rows;
     const xlsx = join(scratch.dir, 'Gap Data.xlsx');
     await writeExcelFile([header, ...body.map(([f, gap, metal]) => [f, gap === '' ? null : Number(gap), Number(metal)])]).toFile(xlsx);
@@ -67,7 +67,7 @@ describe('file formats', () => {
 
   it('judges XLSX text columns like CSV ones: numbers written as text, JSON lists', async () => {
     const xlsx = join(scratch.dir, 'curves.xlsx');
-    const lines = readFileSync(sharedData('vickers_hardness_load', 'hv_comp_load_curves.csv'), 'utf8').trim().split('\n').slice(0, 40);
+    const lines = readFileSync(dataSet('vickers_hardness_load', 'hv_comp_load_curves.csv'), 'utf8').trim().split('\n').slice(0, 40);
     const cells = lines.map((l) => l.match(/("[^"]*"|[^,]+)/g)!.map((c) => c.replace(/^"|"$/g, '')));
     await writeExcelFile(cells.map((r, i) => (i === 0 ? r : [r[0], r[1], r[2], r[3]]))).toFile(xlsx);
     const result = await importFile(project, xlsx, { curves: parseCurveSpec('hardness_GPa:load_N') });
@@ -77,14 +77,14 @@ describe('file formats', () => {
 
   it('reads TSV', async () => {
     const tsv = join(scratch.dir, 'glass.tsv');
-    await tool.sql.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(sharedData('matbench_glass', 'glass.csv'))})) TO ${quoteLiteral(tsv)} (DELIMITER '\t', HEADER)`);
+    await tool.sql.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(dataSet('matbench_glass', 'glass.csv'))})) TO ${quoteLiteral(tsv)} (DELIMITER '\t', HEADER)`);
     expect(readFileSync(tsv, 'utf8').split('\n')[0]).toBe('formula\tgfa');
     const result = await importFile(project, tsv, { table: 'glass_tsv' });
     expect(result.table).toMatchObject({ format: 'tsv', rowCount: 5680 });
   });
 
   it('reads a semicolon-separated export with decimal commas and says so', async () => {
-    const lines = readFileSync(sharedData('matbench_steels_yield', 'steels_yield.csv'), 'utf8').trim().split('\n').slice(0, 31);
+    const lines = readFileSync(dataSet('matbench_steels_yield', 'steels_yield.csv'), 'utf8').trim().split('\n').slice(0, 31);
     const european = lines
       .map((l) => l.split(','))
       .map(([formula, strength], i) => `${formula};${i === 0 ? strength : strength.replace('.', ',')}`)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importIntoStore } from '../../../../../src-main/engine/data/import/import-into-store';
 import { ImportProblemsError } from '../../../../../src-main/engine/data/import';
 import { DataStore } from '../../../../../src-main/engine/data/store';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { scratchDir, dataSet } from '../../../../helpers/paths';
 import { writeFile } from './helpers';
 
 describe('importIntoStore', () => {
@@ -15,7 +15,7 @@ describe('importIntoStore', () => {
 
   it('loads a file into any store with the import checks, all or nothing', async () => {
     store = await DataStore.inMemory();
-    const prepared = await importIntoStore(store, sharedData('matbench_steels_yield', 'steels_yield.csv'), 'attributes');
+    const prepared = await importIntoStore(store, dataSet('matbench_steels_yield', 'steels_yield.csv'), 'attributes');
     expect(prepared).toMatchObject({ rowCount: 312, formulaColumn: 'formula', role: 'samples' });
     expect((await store.table('attributes')).columns.map((c) => c.type)).toEqual(['VARCHAR', 'DOUBLE']);
 

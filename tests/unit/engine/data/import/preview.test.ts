@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewFile, parseLongSpec } from '../../../../../src-main/engine/data/import';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { scratchDir, dataSet } from '../../../../helpers/paths';
 import { numericCsv, writeFile } from './helpers';
 
 describe('file preview', () => {
@@ -11,7 +11,7 @@ describe('file preview', () => {
   afterAll(() => scratch.cleanup());
 
   it('shows the first rows, detected types (lists included) and missing counts of a real file', async () => {
-    const p = await previewFile(sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'), { rows: 3 });
+    const p = await previewFile(dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), { rows: 3 });
     expect(p).toMatchObject({ name: 'mp_phonon_dos.csv', format: 'csv', rowCount: 1602, formulaColumn: 'formula', role: 'samples' });
     expect(p.columns.map((c) => `${c.name}:${c.type}:${c.kind}:${c.missing}`)).toEqual([
       'row_id:BIGINT:number:0',
@@ -29,7 +29,7 @@ describe('file preview', () => {
     expect(p.rows[0]).toMatchObject({ row_id: 0, formula: 'BaTe', elements: '["Ba", "Te"]' });
     expect((p.rows[0].dos as number[]).length).toBe(51);
     expect(p.problems.filter((x) => x.severity === 'error')).toEqual([]);
-    const gap = await previewFile(sharedData('matbench_expt_gap', 'expt_gap_multitask.csv'), { rows: 1 });
+    const gap = await previewFile(dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'), { rows: 1 });
     expect(gap.columns.find((c) => c.name === 'band_gap_eV')!.missing).toBe(317);
   });
 
@@ -45,7 +45,7 @@ describe('file preview', () => {
   });
 
   it('previews a long-format file folded into curves', async () => {
-    const p = await previewFile(sharedData('vickers_hardness_load', 'hv_comp_load_long.csv'), { rows: 2, long: parseLongSpec('formula,load_N,hardness_GPa') });
+    const p = await previewFile(dataSet('vickers_hardness_load', 'hv_comp_load_long.csv'), { rows: 2, long: parseLongSpec('formula,load_N,hardness_GPa') });
     expect(p.rowCount).toBe(530);
     expect(p.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['formula:VARCHAR', 'hardness_GPa:DOUBLE[]', 'load_N:DOUBLE[]']);
     expect(p.rows[0]).toEqual({ formula: 'Ag0.05Gd0.048Pd0.902', hardness_GPa: [1.81], load_N: [0.49] });

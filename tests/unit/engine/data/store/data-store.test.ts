@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataStore, columnKind, quoteIdentifier, quoteLiteral } from '../../../../../src-main/engine/data/store';
 import { CrucibleError } from '../../../../../src-main/engine/errors';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { elementTablesDir } from '../../../../../src-main/engine/data/featurize/element-table';
+import { dataSet, scratchDir } from '../../../../helpers/paths';
 
 describe('DataStore', () => {
   let scratch: ReturnType<typeof scratchDir>;
@@ -34,7 +35,7 @@ describe('DataStore', () => {
     scratch = scratchDir();
     store = await DataStore.open(join(scratch.dir, 'data.duckdb'));
     await store.sql.run(
-      `CREATE TABLE dos AS SELECT formula, n_sites, volume_per_atom, CAST(dos AS DOUBLE[]) AS dos FROM read_csv(${quoteLiteral(sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'))})`,
+      `CREATE TABLE dos AS SELECT formula, n_sites, volume_per_atom, CAST(dos AS DOUBLE[]) AS dos FROM read_csv(${quoteLiteral(dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'))})`,
     );
     await store.sql.run(`INSERT INTO dos VALUES ('X', NULL, NULL, [1.0, NULL]), ('Y', 2, 0.5, NULL)`);
     const [info] = await store.listTables();
@@ -94,7 +95,7 @@ describe('DataStore', () => {
 
   it('queues statements issued concurrently on one connection', async () => {
     store = await DataStore.inMemory();
-    await store.sql.run(`CREATE TABLE magpie AS SELECT * FROM read_csv(${quoteLiteral(sharedData('element_properties', 'crabnet_magpie.csv'))})`);
+    await store.sql.run(`CREATE TABLE magpie AS SELECT * FROM read_csv(${quoteLiteral(join(elementTablesDir(), 'crabnet_magpie.csv'))})`);
     const info = await store.table('magpie');
     const columns = await Promise.all(info.columns.map((c) => store!.readColumn('magpie', c.name)));
     expect(columns.map((c) => c.values.length)).toEqual(info.columns.map(() => 97));

@@ -167,7 +167,7 @@ describe('model bundles from training runs', () => {
 
     it("predicts curves on each row's own x values when training grids differed", async () => {
       const test = testPredictions(runs.seebeck);
-      const source = await readCsv(join(repoRoot, '..', 'shared', 'data', 'estm_thermoelectric', 'estm_curves.csv'));
+      const source = await readCsv(join(repoRoot, 'data', 'estm_thermoelectric', 'estm_curves.csv'));
       const byId = new Map(source.map((r) => [r.curve_id as string, r]));
       const input = join(scratch.dir, 'seebeck-test.csv');
       writeFileSync(input, `curve_id,formula,temperature_K\n${test.map((r) => `${r.id},${r.formula},"${byId.get(r.id)!.temperature_K}"`).join('\n')}\n`);
@@ -190,7 +190,7 @@ describe('model bundles from training runs', () => {
 
     it('feeds structure descriptors to a model with a structure branch', async () => {
       const test = testPredictions(runs.structure);
-      const source = await readCsv(join(repoRoot, '..', 'shared', 'data', 'mp_phonon_dos', 'mp_phonon_dos.csv'));
+      const source = await readCsv(join(repoRoot, 'data', 'mp_phonon_dos', 'mp_phonon_dos.csv'));
       const byId = new Map(source.map((r) => [r.row_id as string, r]));
       const columns = bundles.structure.manifest.input.structure!.columns;
       expect(columns).toEqual(['n_elements', 'n_sites', 'volume_per_atom']);

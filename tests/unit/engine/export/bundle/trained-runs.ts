@@ -14,7 +14,7 @@ import { createTfOps } from '../../../../../src-main/engine/model/ops/tf-ops';
 import { tf } from '../../../../../src-main/engine/model/tf';
 import { runTraining } from '../../../../../src-main/engine/train/run-training';
 import { readCheckpointFile, restoreSession } from '../../../../../src-main/engine/train/training-state';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 
 const common = (epochs: number) => `
 trainer:
@@ -33,7 +33,7 @@ model:
       - { name: is_metal, type: CLASSIFICATION, data_column: is_metal, dims: [16, 8], num_classes: 2 }
 data:
   init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
+    attributes_source: ${dataSet('matbench_expt_gap', 'expt_gap_multitask.csv')}
     formula_column: formula
     featurizer: magpie
     batch_size: 256
@@ -50,7 +50,7 @@ model:
       - { name: phonon_dos, type: SEQUENCE, subtype: vec, data_column: dos, steps_column: frequency_grid, hidden_dims: [16] }
 data:
   init_args:
-    attributes_source: ${sharedData('mp_phonon_dos', 'mp_phonon_dos.csv')}
+    attributes_source: ${dataSet('mp_phonon_dos', 'mp_phonon_dos.csv')}
     formula_column: formula
     featurizer: magpie
     id_column: row_id
@@ -60,7 +60,7 @@ ${common(2)}`;
 /** The DOS model with a structure branch (sites, volume and element count per row) fused into the formula branch. */
 export const DOS_STRUCTURE_RUN = DOS_RUN.replace('experiment_name: dos', 'experiment_name: dos_structure')
   .replace('shared_block_dims: [auto, 32, 16]', 'shared_block_dims: [auto, 32, 16]\n    with_structure: true\n    struct_block_dims: [auto, 16]')
-  .replace('    formula_column: formula', `    structure_desc_source: ${sharedData('mp_phonon_dos', 'mp_phonon_dos.csv')}\n    formula_column: formula`);
+  .replace('    formula_column: formula', `    structure_desc_source: ${dataSet('mp_phonon_dos', 'mp_phonon_dos.csv')}\n    formula_column: formula`);
 
 /** Seebeck curves on each material's own temperatures (grids differ between rows), an `rnn` head. */
 export const SEEBECK_RUN = `
@@ -73,7 +73,7 @@ model:
       - { name: seebeck, type: SEQUENCE, subtype: rnn, data_column: seebeck_uV_K, steps_column: temperature_K, hidden: 8 }
 data:
   init_args:
-    attributes_source: ${sharedData('estm_thermoelectric', 'estm_curves.csv')}
+    attributes_source: ${dataSet('estm_thermoelectric', 'estm_curves.csv')}
     formula_column: formula
     featurizer: magpie
     id_column: curve_id

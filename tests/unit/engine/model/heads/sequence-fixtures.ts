@@ -1,7 +1,7 @@
 /** Shared by the sequence-head tests: real curves from the shared data sets, head construction, a tiny Adam loop, the common contract. */
 import { expect, it } from 'vitest';
 import { readCsv } from '../../data/dataset/fixtures';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 import type { HeadDataInfo, HeadInstance } from '../../../../../src-main/engine/model/heads/head';
 import { headType } from '../../../../../src-main/engine/model/heads/index';
 import { MultiTaskModel } from '../../../../../src-main/engine/model/model';
@@ -40,14 +40,14 @@ function padCurves(rows: Array<{ steps: number[]; values: (number | null)[] }>):
 
 /** Phonon DOS curves (51 points on 0–1000 cm⁻¹) of the given rows of mp_phonon_dos. */
 export function phononCurves(rows: number[]): Curves {
-  const { header, cells } = readCsv(sharedData('mp_phonon_dos', 'mp_phonon_dos.csv'));
+  const { header, cells } = readCsv(dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'));
   const col = (name: string) => cells[header.indexOf(name)];
   return padCurves(rows.map((r) => ({ steps: JSON.parse(col('frequency_grid')[r]), values: JSON.parse(col('dos')[r]) })));
 }
 
 /** Seebeck curves (μV/K on each row's own temperatures) of the given rows of estm_curves, padded, standardised. */
 export function seebeckCurves(rows: number[]): Curves {
-  const { header, cells } = readCsv(sharedData('estm_thermoelectric', 'estm_curves.csv'));
+  const { header, cells } = readCsv(dataSet('estm_thermoelectric', 'estm_curves.csv'));
   const col = (name: string) => cells[header.indexOf(name)];
   const curves = padCurves(rows.map((r) => ({ steps: JSON.parse(col('temperature_K')[r]), values: JSON.parse(col('seebeck_uV_K')[r]) })));
   const known = curves.values.filter((_, i) => curves.mask[i] === 1);

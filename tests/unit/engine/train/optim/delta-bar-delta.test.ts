@@ -7,7 +7,7 @@ import { tf } from '../../../../../src-main/engine/model/tf';
 import { Rng } from '../../../../../src-main/engine/util/random';
 import { Adam } from '../../../../../src-main/engine/train/optim/adam';
 import { GAIN_DEFAULTS, type GainOptions } from '../../../../../src-main/engine/train/optim/delta-bar-delta';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -89,7 +89,7 @@ model:
     shared_block_optimizer: ${optimizer}
 data:
   init_args:
-    attributes_source: ${sharedData('matbench_expt_gap', 'expt_gap_multitask.csv')}
+    attributes_source: ${dataSet('matbench_expt_gap', 'expt_gap_multitask.csv')}
     formula_column: formula
     featurizer: magpie
 `;

@@ -1,9 +1,11 @@
-/** `import` + table listing on every data set in /work/shared/data. */
+/** `import` + table listing on every data set in data/ and the element tables in resources/elements/. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile, parseCurveSpec, parseLongSpec, previewTable, type ImportOptions } from '../../../../../src-main/engine/data/import';
 import type { DataStore, TableInfo } from '../../../../../src-main/engine/data/store';
 import { initProject, openProject, type Project } from '../../../../../src-main/engine/project';
-import { scratchDir, sharedData } from '../../../../helpers/paths';
+import { join } from 'node:path';
+import { elementTablesDir } from '../../../../../src-main/engine/data/featurize/element-table';
+import { scratchDir, dataSet } from '../../../../helpers/paths';
 
 interface Case {
   file: string[];
@@ -77,7 +79,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('importing every shared data set', () => {
+describe('importing every data set', () => {
   let scratch: ReturnType<typeof scratchDir>;
   let project: Project;
   let store: DataStore;
@@ -86,7 +88,7 @@ describe('importing every shared data set', () => {
   beforeAll(async () => {
     scratch = scratchDir();
     project = await initProject(`${scratch.dir}/project`);
-    for (const c of cases) await importFile(project, sharedData(...c.file), c.options);
+    for (const c of cases) await importFile(project, c.file[0] === 'element_properties' ? join(elementTablesDir(), c.file[1]) : dataSet(...c.file), c.options);
     project = await openProject(project.dir);
     store = await project.openStore();
     tables = await store.listTables();

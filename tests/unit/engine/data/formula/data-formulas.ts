@@ -1,18 +1,18 @@
-/** Every formula column (`formula`, `formula_*`) of every CSV in the shared real data sets, read through DuckDB. */
+/** Every formula column (`formula`, `formula_*`) of every CSV in the real data sets in data/, read through DuckDB. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readdirSync } from 'node:fs';
-import { sharedData } from '../../../../helpers/paths';
+import { dataSet } from '../../../../helpers/paths';
 
 export interface FormulaColumn {
-  /** Path relative to the shared data folder, e.g. `matbench_glass/glass.csv`. */
+  /** Path relative to data/, e.g. `matbench_glass/glass.csv`. */
   readonly file: string;
   readonly column: string;
   /** The cells in file order; an empty cell is ''. */
   readonly formulas: string[];
 }
 
-export async function sharedFormulaColumns(): Promise<FormulaColumn[]> {
-  const files = readdirSync(sharedData(), { recursive: true, encoding: 'utf8' })
+export async function dataFormulaColumns(): Promise<FormulaColumn[]> {
+  const files = readdirSync(dataSet(), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.csv'))
     .sort();
   const instance = await DuckDBInstance.create(':memory:');
@@ -20,7 +20,7 @@ export async function sharedFormulaColumns(): Promise<FormulaColumn[]> {
   try {
     const columns: FormulaColumn[] = [];
     for (const file of files) {
-      const source = `read_csv('${sharedData(file).replaceAll("'", "''")}', header = true, all_varchar = true)`;
+      const source = `read_csv('${dataSet(file).replaceAll("'", "''")}', header = true, all_varchar = true)`;
       const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
       const names = (described.getColumnsJS()[0] as string[]).filter((c) => c === 'formula' || c.startsWith('formula_'));
       for (const column of names) {
@@ -37,6 +37,6 @@ export async function sharedFormulaColumns(): Promise<FormulaColumn[]> {
 }
 
 /** The distinct formulas over all columns, in first-seen order. */
-export async function sharedFormulas(): Promise<string[]> {
-  return [...new Set((await sharedFormulaColumns()).flatMap((c) => c.formulas))];
+export async function dataFormulas(): Promise<string[]> {
+  return [...new Set((await dataFormulaColumns()).flatMap((c) => c.formulas))];
 }
