@@ -68,7 +68,8 @@ function distinctFormulas(real: readonly string[], n: number): string[] {
 
 /** The formula with its first amount scaled by 1 + k·1e-4: a new string for (practically) the same material. */
 function variant(formula: string, k: number): string {
-  return formula.replace(/([A-Z][a-z]?)(\d+(?:\.\d+)?)?/, (_, symbol: string, amount?: string) =>
-    symbol + Number(((amount ? Number(amount) : 1) * (1 + k * 1e-4)).toPrecision(10)),
+  return formula.replace(
+    /([A-Z][a-z]?)(\d+(?:\.\d+)?)?/,
+    (_, symbol: string, amount?: string) => symbol + Number(((amount ? Number(amount) : 1) * (1 + k * 1e-4)).toPrecision(10)),
   );
 }

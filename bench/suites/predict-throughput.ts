@@ -57,11 +57,21 @@ class OrtTimer {
     const io = onnxIo(spec);
     const d = spec.encoder.inputDim;
     const feeds = (rows: number) => {
-      const f: Record<string, ort.Tensor> = { [io.descriptors]: new ort.Tensor('float32', Float32Array.from({ length: rows * d }, () => rng.normal()), [rows, d]) };
+      const f: Record<string, ort.Tensor> = {
+        [io.descriptors]: new ort.Tensor(
+          'float32',
+          Float32Array.from({ length: rows * d }, () => rng.normal()),
+          [rows, d],
+        ),
+      };
       for (const t of io.tasks) {
         if (!t.steps) continue;
         const width = spec.tasks.find((x) => x.name === t.task)!.data.width;
-        f[t.steps] = new ort.Tensor('float32', Float32Array.from({ length: rows * width }, (_, i) => i % width), [rows, width]);
+        f[t.steps] = new ort.Tensor(
+          'float32',
+          Float32Array.from({ length: rows * width }, (_, i) => i % width),
+          [rows, width],
+        );
       }
       return f;
     };
@@ -118,11 +128,20 @@ async function referenceBundle(dir: string, spec: ModelSpec, data: string): Prom
   const model = new MultiTaskModel(spec, 1);
   await saveCheckpoint(
     join(run, 'checkpoints', 'best.ckpt'),
-    { modelSpec: spec, scaling: identityScaling(spec, magpie.featureNames), featureNames: [...magpie.featureNames], classes: { cls: ['0', '1'] }, featurizer: { id: magpie.id, tableSha256: magpie.tableSha256 }, epoch: 0 },
+    {
+      modelSpec: spec,
+      scaling: identityScaling(spec, magpie.featureNames),
+      featureNames: [...magpie.featureNames],
+      classes: { cls: ['0', '1'] },
+      featurizer: { id: magpie.id, tableSha256: magpie.tableSha256 },
+      epoch: 0,
+    },
     model,
   );
   model.dispose();
-  const tasks = spec.tasks.map((t) => `      - { name: ${t.name}, type: ${t.kind.toUpperCase()}, data_column: ${t.name}${t.kind === 'sequence' ? ', subtype: vec' : ''} }`);
+  const tasks = spec.tasks.map(
+    (t) => `      - { name: ${t.name}, type: ${t.kind.toUpperCase()}, data_column: ${t.name}${t.kind === 'sequence' ? ', subtype: vec' : ''} }`,
+  );
   writeFileSync(
     join(run, 'config.yaml'),
     `experiment_name: reference\nmodel:\n  init_args:\n    shared_block_dims: [auto, 256, 256]\n    task_configs:\n${tasks.join('\n')}\ndata:\n  init_args:\n    attributes_source: ${data}\n    formula_column: formula\n    featurizer: magpie\n`,
@@ -136,7 +155,13 @@ async function formulasCsv(file: string, rows: number): Promise<void> {
   const lines = ['id,formula'];
   for (let i = 0; i < rows; i++) {
     const k = Math.floor(i / real.length);
-    const f = k === 0 ? real[i % real.length] : real[i % real.length].replace(/([A-Z][a-z]?)(\d*\.?\d*)/g, (_, el: string, n: string) => `${el}${Number(((n === '' ? 1 : Number(n)) * (k + 1)).toPrecision(8))}`);
+    const f =
+      k === 0
+        ? real[i % real.length]
+        : real[i % real.length].replace(
+            /([A-Z][a-z]?)(\d*\.?\d*)/g,
+            (_, el: string, n: string) => `${el}${Number(((n === '' ? 1 : Number(n)) * (k + 1)).toPrecision(8))}`,
+          );
     lines.push(`m${i},${f}`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -150,7 +175,10 @@ async function endToEnd(bundle: string, input: string, output: string): Promise<
 function torchInference(): Record<string, number> | null {
   const script = join(packageRoot(), 'bench', 'peer', 'torch_mtl.py');
   if (!existsSync('/usr/bin/python3') || !existsSync(script)) return null;
-  const r = spawnSync('/usr/bin/python3', [script, '--d-in', String(referenceSpec.encoder.inputDim), '--seq', 'vec', '--epochs', '1'], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('/usr/bin/python3', [script, '--d-in', String(referenceSpec.encoder.inputDim), '--seq', 'vec', '--epochs', '1'], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   const line = r.stdout?.trim().split('\n').at(-1);
   if (r.status !== 0 || !line) return null;
   const info = JSON.parse(line) as { infer_b1024_samples_per_s: number; infer_b1_latency_ms_median: number };
@@ -163,7 +191,10 @@ export async function benchPredictThroughput(args: string[]): Promise<Record<str
   // The reference network on Magpie descriptors; the curve head is measured apart, since writing 256 values per row dominates.
   const onMagpie: ModelSpec = { ...referenceSpec, encoder: { ...referenceSpec.encoder, inputDim: magpie.featureNames.length } };
   const scalarSpec: ModelSpec = { ...onMagpie, tasks: onMagpie.tasks.filter((t) => t.kind !== 'sequence') };
-  const reference = await OrtTimer.create(referenceSpec, Array.from({ length: referenceSpec.encoder.inputDim }, (_, i) => `f${i}`));
+  const reference = await OrtTimer.create(
+    referenceSpec,
+    Array.from({ length: referenceSpec.encoder.inputDim }, (_, i) => `f${i}`),
+  );
   const predictModel = await OrtTimer.create(scalarSpec, magpie.featureNames);
   const dir = mkdtempSync(join(tmpdir(), 'crucible-bench-predict-'));
   try {
@@ -185,8 +216,12 @@ export async function benchPredictThroughput(args: string[]): Promise<Record<str
     const e2e = median(rounds.e2e);
     const predictRaw = median(rounds.predictRaw);
     const ratio = e2e / raw;
-    console.log(`onnxruntime (${reference.provider}, ${reference.threads} threads), reference model: ${Math.round(raw)} samples/s at batch 1024 (goal ≥ 150k), batch-1 latency ${latency.toFixed(3)} ms`);
-    console.log(`onnxruntime, the reference network on ${magpie.featureNames.length} Magpie descriptors without the curve head: ${Math.round(predictRaw)} samples/s at batch ${DEFAULT_BATCH_SIZE}`);
+    console.log(
+      `onnxruntime (${reference.provider}, ${reference.threads} threads), reference model: ${Math.round(raw)} samples/s at batch 1024 (goal ≥ 150k), batch-1 latency ${latency.toFixed(3)} ms`,
+    );
+    console.log(
+      `onnxruntime, the reference network on ${magpie.featureNames.length} Magpie descriptors without the curve head: ${Math.round(predictRaw)} samples/s at batch ${DEFAULT_BATCH_SIZE}`,
+    );
     console.log(`crucible predict, ${ROWS} formulas → CSV with that network: ${Math.round(e2e)} rows/s (${failed} rows not featurized)`);
     console.log(`ratio to raw onnxruntime on the reference model: ${ratio.toFixed(3)} (goal ≥ 0.5); on the same network: ${(e2e / predictRaw).toFixed(3)}`);
 

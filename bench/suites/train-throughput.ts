@@ -82,7 +82,13 @@ export const referenceSpec: ModelSpec = {
     head('reg_1', 'regression', 1),
     head('reg_2', 'regression', 1),
     head('cls', 'classification', 2),
-    { name: 'curve', kind: 'sequence', head: 'vec', headOptions: { hidden_dims: [256], norm: false }, data: { width: SEQ, steps: { min: 0, max: SEQ - 1, quantiles: [0, SEQ - 1] } } },
+    {
+      name: 'curve',
+      kind: 'sequence',
+      head: 'vec',
+      headOptions: { hidden_dims: [256], norm: false },
+      data: { width: SEQ, steps: { min: 0, max: SEQ - 1, quantiles: [0, SEQ - 1] } },
+    },
   ],
 };
 
@@ -91,11 +97,25 @@ async function crucibleSamplesPerSecond(): Promise<{ samplesPerS: number; backen
   const set = syntheticSet();
   const model = new MultiTaskModel(referenceSpec, 1);
   const weighting = createWeighting({ id: 'uncertainty', weights: new Map(referenceSpec.tasks.map((t) => [t.name, 1])), store: model.store });
-  const groups = [{ id: 'encoder', storeGroups: ['encoder', 'weighting'], lr: 1e-3 }, ...referenceSpec.tasks.map((t) => ({ id: `head:${t.name}`, storeGroups: [`head:${t.name}`], lr: 1e-3 }))];
+  const groups = [
+    { id: 'encoder', storeGroups: ['encoder', 'weighting'], lr: 1e-3 },
+    ...referenceSpec.tasks.map((t) => ({ id: `head:${t.name}`, storeGroups: [`head:${t.name}`], lr: 1e-3 })),
+  ];
   const optimizer = new Adam(model.store, { groups, decoupledWeightDecay: false });
   const rates: number[] = [];
   const timer: TrainingCallback = { onEpochEnd: (epoch, logs) => void (epoch > 0 && rates.push(logs.samples_per_s)) };
-  await fit({ model, data: set, scaling: fitScaling(set), weighting, optimizer, schedulers: new Map(), callbacks: [timer], epochs: EPOCHS, batchSize: BATCH, seed: 1 });
+  await fit({
+    model,
+    data: set,
+    scaling: fitScaling(set),
+    weighting,
+    optimizer,
+    schedulers: new Map(),
+    callbacks: [timer],
+    epochs: EPOCHS,
+    batchSize: BATCH,
+    seed: 1,
+  });
   optimizer.dispose();
   model.dispose();
   return { samplesPerS: rates.reduce((a, b) => a + b, 0) / rates.length, backend: backend.name };
@@ -120,5 +140,10 @@ export async function benchTrainThroughput(): Promise<Record<string, unknown>> {
   if (torch !== null) console.log(`pytorch (2 threads): ${Math.round(torch)} samples/s`);
   const ratio = torch === null ? null : Number((crucible.samplesPerS / torch).toFixed(3));
   if (ratio !== null) console.log(`ratio crucible/pytorch: ${ratio} (goal ≥ 0.5)`);
-  return { crucible_samples_per_s: Math.round(crucible.samplesPerS), torch_samples_per_s: torch === null ? null : Math.round(torch), ratio, backend: crucible.backend };
+  return {
+    crucible_samples_per_s: Math.round(crucible.samplesPerS),
+    torch_samples_per_s: torch === null ? null : Math.round(torch),
+    ratio,
+    backend: crucible.backend,
+  };
 }

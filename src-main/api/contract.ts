@@ -154,13 +154,21 @@ export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** What the Train page sets; the tasks come from the project. */
 export const trainSettingsSchema = z
   .object({
-    name: z.string().trim().max(60).regex(/^[A-Za-z0-9 ._-]*$/, 'Letters, digits, spaces, . _ - only.'),
+    name: z
+      .string()
+      .trim()
+      .max(60)
+      .regex(/^[A-Za-z0-9 ._-]*$/, 'Letters, digits, spaces, . _ - only.'),
     strategy: z.string().min(1),
     backend: z.enum(BACKEND_CHOICES),
     maxEpochs: z.number().int().min(1).max(10_000),
     /** null = no early stopping. */
     patience: z.number().int().min(1).max(1000).nullable(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     batchSize: z.number().int().min(1).max(65_536),
     learningRate: z.number().gt(0).max(1),
     valSplit: z.number().min(0.01).max(0.5),
@@ -282,10 +290,17 @@ const predictSummary = z.object({
   seconds: z.number(),
 });
 
-const runId = z.string().min(1).max(200).regex(/^[^/\\]+$/, 'a run folder name');
+const runId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^/\\]+$/, 'a run folder name');
 
 /** Where a fine-tuning run starts: a run of this project, or a model bundle kept in it. */
-const fineTuneSource = z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), runId }).strict(), z.object({ kind: z.literal('model'), id: modelId }).strict()]);
+const fineTuneSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('run'), runId }).strict(),
+  z.object({ kind: z.literal('model'), id: modelId }).strict(),
+]);
 export type FineTuneSource = z.infer<typeof fineTuneSource>;
 
 export const FINE_TUNE_METHODS = ['full', 'freeze', 'lora'] as const;
@@ -388,7 +403,12 @@ export const requests = {
   'runs:affinity': {
     args: z.object({ runId }).strict(),
     result: z
-      .object({ tasks: z.array(z.string()), lookahead: z.array(z.array(z.number().nullable())), cosine: z.array(z.array(z.number().nullable())), steps: z.array(z.array(z.number())) })
+      .object({
+        tasks: z.array(z.string()),
+        lookahead: z.array(z.array(z.number().nullable())),
+        cosine: z.array(z.array(z.number().nullable())),
+        steps: z.array(z.array(z.number())),
+      })
       .nullable(),
   },
   /** One task's data map (STG-MTL): per labelled row, variability across epochs and mean confidence. */
@@ -399,24 +419,33 @@ export const requests = {
   /** A `crucible compare` study folder: per task the single-task metric and each strategy's, with negative transfer flagged. */
   'analysis:compare': {
     args: z.object({ dir: folderPath }).strict(),
-    result: z.object({
-      strategies: z.array(z.string()),
-      seeds: z.array(z.number()),
-      tasks: z.array(
-        z.object({
-          task: z.string(),
-          metric: z.string(),
-          higherIsBetter: z.boolean(),
-          stl: z.object({ mean: z.number().nullable(), std: z.number().nullable() }).loose(),
-          strategies: z.record(z.string(), z.object({ mean: z.number().nullable(), std: z.number().nullable(), gainPct: z.number().nullable(), negativeTransfer: z.boolean() }).loose()),
-        }).loose(),
-      ),
-    }).loose(),
+    result: z
+      .object({
+        strategies: z.array(z.string()),
+        seeds: z.array(z.number()),
+        tasks: z.array(
+          z
+            .object({
+              task: z.string(),
+              metric: z.string(),
+              higherIsBetter: z.boolean(),
+              stl: z.object({ mean: z.number().nullable(), std: z.number().nullable() }).loose(),
+              strategies: z.record(
+                z.string(),
+                z.object({ mean: z.number().nullable(), std: z.number().nullable(), gainPct: z.number().nullable(), negativeTransfer: z.boolean() }).loose(),
+              ),
+            })
+            .loose(),
+        ),
+      })
+      .loose(),
   },
   /** A `crucible group` folder: fuzzy task memberships (task × group) and the groups. */
   'analysis:grouping': {
     args: z.object({ dir: folderPath }).strict(),
-    result: z.object({ tasks: z.array(z.string()), k: z.number(), m: z.number(), memberships: z.array(z.array(z.number())), groups: z.array(z.array(z.string())) }).loose(),
+    result: z
+      .object({ tasks: z.array(z.string()), k: z.number(), m: z.number(), memberships: z.array(z.array(z.number())), groups: z.array(z.array(z.string())) })
+      .loose(),
   },
 
   'models:list': { args: z.object({}).strict(), result: z.object({ models: z.array(modelInfo) }) },
@@ -427,7 +456,10 @@ export const requests = {
   },
   'models:card': { args: z.object({ id: modelId }).strict(), result: z.object({ card: z.string() }) },
   /** Checks a colleague's bundle completely, then copies it into the project's models. */
-  'models:import': { args: z.object({ file: filePath, id: modelId.optional(), replace: z.boolean().optional() }).strict(), result: z.object({ model: modelInfo }) },
+  'models:import': {
+    args: z.object({ file: filePath, id: modelId.optional(), replace: z.boolean().optional() }).strict(),
+    result: z.object({ model: modelInfo }),
+  },
   'models:delete': { args: z.object({ id: modelId }).strict(), result: z.object({ deleted: z.boolean() }) },
   /** Predicts every row of a file with a project model; kept as a project table, and written to `output` when given. */
   'predict:run': {
@@ -435,8 +467,21 @@ export const requests = {
       .object({
         model: modelId,
         file: filePath,
-        table: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'letters, digits and _').optional(),
-        output: z.object({ folder: folderPath, name: z.string().min(1).max(200).regex(/^[^/\\]+\.(csv|parquet)$/i, 'a file name ending .csv or .parquet') }).strict().optional(),
+        table: z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'letters, digits and _')
+          .optional(),
+        output: z
+          .object({
+            folder: folderPath,
+            name: z
+              .string()
+              .min(1)
+              .max(200)
+              .regex(/^[^/\\]+\.(csv|parquet)$/i, 'a file name ending .csv or .parquet'),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: z.object({ summary: predictSummary, preview: tablePreview, curves: z.array(curve) }),

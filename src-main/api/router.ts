@@ -18,9 +18,7 @@ import {
   requests,
 } from './contract';
 
-export type Handler<N extends RequestName> = (
-  args: z.output<(typeof requests)[N]['args']>,
-) => Promise<RequestResult<N>> | RequestResult<N>;
+export type Handler<N extends RequestName> = (args: z.output<(typeof requests)[N]['args']>) => Promise<RequestResult<N>> | RequestResult<N>;
 
 /** One handler per request; a missing one is a type error. */
 export type HandlerMap = { [N in RequestName]: Handler<N> };

@@ -8,7 +8,11 @@ import type { TrainingEvent } from '../engine/train/run-training';
 function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '…';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 function headline(logs: Record<string, number> | undefined): string {
@@ -35,15 +39,26 @@ export function trainingProgress(stream: NodeJS.WriteStream = process.stderr): {
       const p = e.progress;
       const epochLabel = `epoch ${p.epoch + 1}/${p.epochs}`;
       if (!interactive) {
-        if (p.type === 'epoch') stream.write(`${epochLabel}  ${headline(p.logs)}  ${Math.round(p.samplesPerSecond)} samples/s  ETA ${formatEta(p.etaSeconds)}\n`);
+        if (p.type === 'epoch')
+          stream.write(`${epochLabel}  ${headline(p.logs)}  ${Math.round(p.samplesPerSecond)} samples/s  ETA ${formatEta(p.etaSeconds)}\n`);
         return;
       }
       if (!bar) {
-        bar = new SingleBar({ format: '{epoch} [{bar}] {value}/{total} batches  {rate} samples/s  ETA {eta_text}  {logs}', stream, hideCursor: true, clearOnComplete: false });
+        bar = new SingleBar({
+          format: '{epoch} [{bar}] {value}/{total} batches  {rate} samples/s  ETA {eta_text}  {logs}',
+          stream,
+          hideCursor: true,
+          clearOnComplete: false,
+        });
         bar.start(p.batches, 0, { epoch: epochLabel, rate: 0, eta_text: '…', logs: '' });
       }
       bar.setTotal(p.batches);
-      bar.update(p.batch, { epoch: epochLabel, rate: Math.round(p.samplesPerSecond), eta_text: formatEta(p.etaSeconds), logs: p.type === 'epoch' ? headline(p.logs) : '' });
+      bar.update(p.batch, {
+        epoch: epochLabel,
+        rate: Math.round(p.samplesPerSecond),
+        eta_text: formatEta(p.etaSeconds),
+        logs: p.type === 'epoch' ? headline(p.logs) : '',
+      });
     },
     stop() {
       bar?.stop();

@@ -33,10 +33,14 @@ function parseCookies(header: string | undefined): Map<string, string> {
 export type AuthVerdict = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
 
 export class Gatekeeper {
-  constructor(
-    readonly token: string,
-    readonly port: number,
-  ) {}
+  private port = 0;
+
+  constructor(readonly token: string) {}
+
+  /** The port the server listens on, known once it listens: Host, Origin and the cookie name depend on it. */
+  listenOn(port: number): void {
+    this.port = port;
+  }
 
   private allowedHosts(): string[] {
     return [`127.0.0.1:${this.port}`, `localhost:${this.port}`];

@@ -59,7 +59,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   }
   const token = opts.token ?? newToken();
   const statics = sirv(opts.rendererDir, { dev: false, etag: true, single: true });
-  let gate: Gatekeeper | undefined;
+  const gate = new Gatekeeper(token);
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -67,9 +67,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const verdict = gate!.check(req, url);
+    const verdict = gate.check(req, url);
     if (!verdict.ok) return sendJson(res, verdict.status, { ok: false, error: { code: 'unauthorized', message: verdict.reason } });
-    if (verdict.viaQuery) res.setHeader('set-cookie', gate!.setCookieHeader());
+    if (verdict.viaQuery) res.setHeader('set-cookie', gate.setCookieHeader());
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     // The page's own CSP is a <meta> tag (it also guards Electron's file:// load); framing can only be refused by header.
@@ -96,7 +96,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const verdict = gate!.check(req, url);
+    const verdict = gate.check(req, url);
     if (!verdict.ok || url.pathname !== '/api/events') {
       socket.write(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\nConnection: close\r\n\r\n`);
       socket.destroy();
@@ -117,7 +117,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  gate = new Gatekeeper(token, port);
+  gate.listenOn(port);
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

@@ -40,6 +40,12 @@ describe('pretraining on mp_multiproperty, fine-tuning on mp_phonon_dos', () => 
     expect(dosMae(frozen)).toBeLessThan(dosMae(scratchRun));
     expect(dosMae(lora)).toBeLessThan(dosMae(scratchRun));
     const forgetting = frozen.metrics!.forgetting!;
-    expect('tasks' in forgetting && Object.keys(forgetting.tasks)).toEqual(['bulk_modulus', 'shear_modulus', 'elastic_anisotropy', 'e_above_hull', 'magnetic_moment']);
+    expect('tasks' in forgetting && Object.keys(forgetting.tasks)).toEqual([
+      'bulk_modulus',
+      'shear_modulus',
+      'elastic_anisotropy',
+      'e_above_hull',
+      'magnetic_moment',
+    ]);
   });
 });

@@ -29,11 +29,13 @@ describe('the demo project, ready to train', () => {
     await screenshot(page, 'demo-projects');
     await goTo(page, 'Tasks');
     await expect.poll(() => page.getByTestId('task-card').count()).toBe(3);
-    await expect.poll(() => page.getByTestId('task-counts').allTextContents(), { timeout: 20_000 }).toEqual([
-      expect.stringMatching(/^Labelled rows: train [\d,]+/),
-      expect.stringMatching(/^Labelled rows: train [\d,]+/),
-      expect.stringMatching(/^Labelled rows: train [\d,]+/),
-    ]);
+    await expect
+      .poll(() => page.getByTestId('task-counts').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        expect.stringMatching(/^Labelled rows: train [\d,]+/),
+        expect.stringMatching(/^Labelled rows: train [\d,]+/),
+        expect.stringMatching(/^Labelled rows: train [\d,]+/),
+      ]);
     await screenshot(page, 'demo-tasks');
   });
 
@@ -42,8 +44,12 @@ describe('the demo project, ready to train', () => {
     await page.getByLabel('Epochs', { exact: true }).fill('12');
     await page.getByLabel('Compute backend').selectOption('wasm');
     await page.getByRole('button', { name: 'Start training' }).click();
-    await page.getByTestId('run-status').getByText(/Finished|Cancelled/).waitFor({ timeout: 120_000 });
-    for (const task of ['band_gap', 'is_metal', 'phonon_dos']) expect(Number(await page.getByTestId(`chart-metrics-${task}`).getAttribute('data-points'))).toBeGreaterThan(0);
+    await page
+      .getByTestId('run-status')
+      .getByText(/Finished|Cancelled/)
+      .waitFor({ timeout: 120_000 });
+    for (const task of ['band_gap', 'is_metal', 'phonon_dos'])
+      expect(Number(await page.getByTestId(`chart-metrics-${task}`).getAttribute('data-points'))).toBeGreaterThan(0);
     await screenshot(page, 'demo-train-1920');
   });
 

@@ -52,7 +52,10 @@ describe('a study from import to evaluation', () => {
 
   it('shows a broken curve file’s errors beside the offending rows and refuses it', async () => {
     const broken = join(scratch.dir, 'broken-dos.csv');
-    writeFileSync(broken, 'formula,dos,frequency_grid\nNaCl,"[0.1, 0.5, 1.0]","[0, 20, 40]"\nKCl,"[0.2, 1.0]","[0, 20, 40]"\nMgO,"[0.0, 0.3, 1.0]","[0, 20, 40]"\n');
+    writeFileSync(
+      broken,
+      'formula,dos,frequency_grid\nNaCl,"[0.1, 0.5, 1.0]","[0, 20, 40]"\nKCl,"[0.2, 1.0]","[0, 20, 40]"\nMgO,"[0.0, 0.3, 1.0]","[0, 20, 40]"\n',
+    );
     await pickFile(page.locator('.import'), scratch.dir, ['broken-dos.csv']);
     await page.getByRole('button', { name: 'Add a curve' }).click();
     const bad = page.getByTestId('import-preview').locator('tr.bad');
@@ -71,7 +74,10 @@ describe('a study from import to evaluation', () => {
     await page.getByLabel('Curve 1 values').selectOption('dos');
     await page.getByLabel('Curve 1 x-axis').selectOption('frequency_grid');
     await page.getByTestId('import-columns').getByText('curve on frequency_grid').waitFor();
-    await page.getByTestId('import-problems').getByText(/formulas appear on several rows/).waitFor();
+    await page
+      .getByTestId('import-problems')
+      .getByText(/formulas appear on several rows/)
+      .waitFor();
     await screenshot(page, 'data-preview-phonon-dos');
     await page.getByRole('button', { name: 'Import as “mp_phonon_dos”' }).click();
     await page.getByTestId('import-done').waitFor();
@@ -163,7 +169,10 @@ describe('a study from import to evaluation', () => {
     const search = viewer.getByLabel('Find a material');
     const first = (await viewer.getByRole('list', { name: 'Test materials' }).locator('.formula').first().textContent())!;
     await search.fill(first);
-    await viewer.getByRole('button', { name: new RegExp(`^${first.replace(/[()]/g, '\\$&')}`) }).first().click();
+    await viewer
+      .getByRole('button', { name: new RegExp(`^${first.replace(/[()]/g, '\\$&')}`) })
+      .first()
+      .click();
     await viewer.getByRole('list', { name: 'Test materials' }).locator('button').nth(0).waitFor();
     expect(await chart.locator('[role="img"]').getAttribute('aria-label')).toContain('frequency_grid');
     const download = page.waitForEvent('download');
@@ -227,7 +236,9 @@ describe('a study from import to evaluation', () => {
     await page.getByTestId('recent-projects').getByRole('button', { name: 'Phonons and gaps' }).click();
     await page.getByTestId('project-name').getByText('Project: Phonons and gaps').waitFor();
     await goTo(page, 'Fine-tune');
-    await page.getByLabel('Start from').selectOption({ label: (await page.getByLabel('Start from').locator('option', { hasText: 'dos and volume' }).first().textContent())! });
+    await page
+      .getByLabel('Start from')
+      .selectOption({ label: (await page.getByLabel('Start from').locator('option', { hasText: 'dos and volume' }).first().textContent())! });
     await page.getByTestId('ft-source-info').waitFor();
     await page.getByLabel('Rank').fill('4');
     await page.getByLabel('Run name').fill('lora');

@@ -23,7 +23,10 @@ export function modelInfo(entry: ModelEntry): ModelInfo {
     epoch: m?.training.epoch ?? null,
     tasks: (m?.tasks ?? []).map((t) => ({ name: t.name, kind: t.kind, unit: t.unit ?? null })),
     test: Object.fromEntries(
-      Object.entries(m?.metrics?.tasks ?? {}).map(([task, v]) => [task, Object.fromEntries(Object.entries(v.test).filter((e): e is [string, number] => typeof e[1] === 'number'))]),
+      Object.entries(m?.metrics?.tasks ?? {}).map(([task, v]) => [
+        task,
+        Object.fromEntries(Object.entries(v.test).filter((e): e is [string, number] => typeof e[1] === 'number')),
+      ]),
     ),
     featurizer: m?.input.featurizer?.id ?? null,
     problem: entry.problem ?? (m ? null : 'The bundle cannot be read.'),

@@ -32,7 +32,8 @@ export async function summarise(project: Project): Promise<ProjectSummary> {
   };
 }
 
-type ProjectOps = 'project:current' | 'project:open' | 'project:create' | 'project:demo' | 'project:close' | 'project:summary' | 'project:recent' | 'files:browse';
+type ProjectOps =
+  'project:current' | 'project:open' | 'project:create' | 'project:demo' | 'project:close' | 'project:summary' | 'project:recent' | 'files:browse';
 
 export function projectHandlers(session: Session): Pick<HandlerMap, ProjectOps> {
   return {

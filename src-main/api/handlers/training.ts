@@ -10,7 +10,8 @@ import type { HandlerMap } from '../router';
 import type { Session } from '../session';
 import { listTables } from './data';
 
-type TrainingOps = 'training:settings' | 'training:start' | 'training:cancel' | 'training:active' | 'finetune:source' | 'runs:list' | 'runs:get' | 'runs:predictions';
+type TrainingOps =
+  'training:settings' | 'training:start' | 'training:cancel' | 'training:active' | 'finetune:source' | 'runs:list' | 'runs:get' | 'runs:predictions';
 
 export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps> {
   const running = (runId: string) => session.training.isRunning(runId);
@@ -22,18 +23,24 @@ export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps
       const check = checkTasks(stored, await listTables(session, project));
       // A fine-tuning run trains the tasks it names; a plain run the enabled ones.
       const chosen = fineTune ? stored.filter((t) => fineTune.tasks.includes(t.name)).map((t) => ({ ...t, enabled: true })) : stored.filter((t) => t.enabled);
-      if (chosen.length === 0) throw new CrucibleError('bad-config', 'No task is enabled.', { hint: 'Map columns to tasks on the Tasks page and enable at least one.' });
+      if (chosen.length === 0)
+        throw new CrucibleError('bad-config', 'No task is enabled.', { hint: 'Map columns to tasks on the Tasks page and enable at least one.' });
       const broken = check.problems.find((p) => chosen.some((t) => t.name === stored[p.task].name) && p.field !== 'enabled');
       if (broken) {
         throw new CrucibleError('bad-config', `Task "${stored[broken.task].name}": ${broken.message}`, { hint: 'Fix it on the Tasks page, or disable it.' });
       }
       const tables = [...new Set(chosen.map((t) => t.table))];
-      if (tables.length > 1) throw new CrucibleError('bad-config', `The tasks come from tables ${tables.join(' and ')}; a run trains on one table.`, { hint: 'Choose tasks of one table.' });
+      if (tables.length > 1)
+        throw new CrucibleError('bad-config', `The tasks come from tables ${tables.join(' and ')}; a run trains on one table.`, {
+          hint: 'Choose tasks of one table.',
+        });
       await writeTrainSettings(project, settings);
       let source: Awaited<ReturnType<typeof describeSource>> | undefined;
       if (fineTune) source = await describeSource(project, fineTune.from);
       // The encoder must be the source's: its widths and its featurizer.
-      const effective = source ? { ...settings, sharedDims: source.sharedDims.length ? source.sharedDims : settings.sharedDims, featurizer: source.featurizer ?? settings.featurizer } : settings;
+      const effective = source
+        ? { ...settings, sharedDims: source.sharedDims.length ? source.sharedDims : settings.sharedDims, featurizer: source.featurizer ?? settings.featurizer }
+        : settings;
       const { config, data, initFrom } = await session.exclusive(async () => ({
         ...(await loadTaskData(project, tables[0], chosen, effective, fineTune ? (raw) => applyFineTune(raw, fineTune) : undefined)),
         initFrom: fineTune ? await loadFineTuneSource(project, fineTune.from) : undefined,
@@ -43,7 +50,12 @@ export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps
     },
     'finetune:source': async ({ from }) => {
       const view = await describeSource(session.requireProject(), from);
-      return { label: view.label, tasks: view.tasks.map(({ name, type, column }) => ({ name, type, column })), sharedDims: view.sharedDims, featurizer: view.featurizer };
+      return {
+        label: view.label,
+        tasks: view.tasks.map(({ name, type, column }) => ({ name, type, column })),
+        sharedDims: view.sharedDims,
+        featurizer: view.featurizer,
+      };
     },
     'training:cancel': ({ runId }) => ({ cancelling: session.training.cancel(runId) }),
     'training:active': () => {

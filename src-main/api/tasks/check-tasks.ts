@@ -22,7 +22,8 @@ const KIND_WORD: Record<string, string> = { number: 'numbers', text: 'text', lis
 
 /** zod's messages in words a form can show beside the field. */
 function friendly(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return issue.expected === 'number' ? 'Enter a number.' : issue.expected === 'string' ? 'Choose or enter a value.' : `Expected ${issue.expected}.`;
+  if (issue.code === 'invalid_type')
+    return issue.expected === 'number' ? 'Enter a number.' : issue.expected === 'string' ? 'Choose or enter a value.' : `Expected ${issue.expected}.`;
   if (issue.code === 'too_small' && issue.origin === 'number') return issue.inclusive ? `At least ${issue.minimum}.` : `Above ${issue.minimum}.`;
   if (issue.code === 'too_big' && issue.origin === 'number') return `At most ${issue.maximum}.`;
   if (issue.code === 'invalid_value') return `Choose one of ${issue.values.join(', ')}.`;
@@ -38,13 +39,15 @@ function checkAgainstProject(draft: Record<string, unknown>, tables: readonly Ta
   const tableName = str(draft.table);
   const table = tables.find((t) => t.name === tableName);
   if (tableName && !table) add('table', `The project has no table "${tableName}".`);
-  if (table && !table.formulaColumn) add('table', `Table "${table.name}" has no formula column, so the model has no input. Import the file again and choose its formula column.`);
+  if (table && !table.formulaColumn)
+    add('table', `Table "${table.name}" has no formula column, so the model has no input. Import the file again and choose its formula column.`);
   const type = draft.type as TaskSpec['type'] | undefined;
   const columnName = str(draft.data_column);
   if (table && columnName) {
     const column = table.columns.find((c) => c.name === columnName);
     if (!column) add('data_column', `Table "${table.name}" has no column "${columnName}".`);
-    else if (columnName === table.formulaColumn) add('data_column', `"${columnName}" holds the formulas, which are the model's input, not a property to predict.`);
+    else if (columnName === table.formulaColumn)
+      add('data_column', `"${columnName}" holds the formulas, which are the model's input, not a property to predict.`);
     else if (type && type in KIND_NEEDED && !KIND_NEEDED[type].kinds.includes(column.kind)) {
       add('data_column', `"${columnName}" holds ${KIND_WORD[column.kind]}; a ${type} task needs ${KIND_NEEDED[type].what}.`);
     }
@@ -84,7 +87,9 @@ export function checkTasks(drafts: readonly unknown[], tables: readonly TableInf
 
   const seen = new Map<string, number>();
   drafts.forEach((draft, task) => {
-    const name = str((draft as Record<string, unknown> | null)?.name)?.trim().toLowerCase();
+    const name = str((draft as Record<string, unknown> | null)?.name)
+      ?.trim()
+      .toLowerCase();
     if (!name) return;
     const first = seen.get(name);
     if (first === undefined) seen.set(name, task);

@@ -28,7 +28,13 @@ export function writeProjectTasks(project: Project, tasks: readonly TaskSpec[]):
  * The config of a run with these tasks and the rows it trains on (featurized, split); `adjust` changes the raw
  * config first (fine-tuning's keys).
  */
-export async function loadTaskData(project: Project, table: string, tasks: readonly TaskSpec[], settings: TrainSettings, adjust = (raw: Record<string, unknown>) => raw) {
+export async function loadTaskData(
+  project: Project,
+  table: string,
+  tasks: readonly TaskSpec[],
+  settings: TrainSettings,
+  adjust = (raw: Record<string, unknown>) => raw,
+) {
   const meta = project.table(table);
   if (!meta) throw new CrucibleError('not-found', `The project has no table "${table}".`, { hint: 'Import it on the Data page.' });
   const raw = adjust(buildRunConfig(meta, tasks, settings));

@@ -16,7 +16,10 @@ import { configView, readText, runFolder, type RunConfigView } from './run-reade
 async function bundleMember(project: Project, id: string, member: string): Promise<Uint8Array> {
   const bundle = await readBundle(await modelFile(project, id));
   const bytes = bundle.members.get(member);
-  if (!bytes) throw new CrucibleError('bad-input', `Model "${id}" has no ${member}, so it cannot be fine-tuned.`, { hint: 'Export the run again with this version of Crucible.' });
+  if (!bytes)
+    throw new CrucibleError('bad-input', `Model "${id}" has no ${member}, so it cannot be fine-tuned.`, {
+      hint: 'Export the run again with this version of Crucible.',
+    });
   return bytes;
 }
 

@@ -54,31 +54,40 @@ async function readJson<T>(path: string): Promise<T | null> {
 
 const TYPES: Record<string, TaskType> = { regression: 'regression', classification: 'classification', sequence: 'sequence', kernelregression: 'sequence' };
 
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 /** The parts of a run's config.yaml (seed layout) the UI shows; an unreadable file gives the empty view. */
 export function configView(text: string | null): RunConfigView {
   const empty: RunConfigView = { name: null, sharedDims: [], featurizer: null, backend: null, strategy: null, table: null, idColumn: null, tasks: [] };
   if (text === null) return empty;
   try {
-    const doc = parseYaml(text) as Record<string, any>;
-    const data = doc?.data?.init_args ?? {};
-    const tasks = (doc?.model?.init_args?.task_configs ?? []) as Record<string, any>[];
-    const model = doc?.model?.init_args ?? {};
-    const dims = ((model.shared_block_dims ?? []) as unknown[]).slice(1).filter((d): d is number => typeof d === 'number');
+    const doc = record(parseYaml(text));
+    const data = record(record(doc.data).init_args);
+    const model = record(record(doc.model).init_args);
+    const tasks = Array.isArray(model.task_configs) ? model.task_configs.map(record) : [];
+    const dims = (Array.isArray(model.shared_block_dims) ? model.shared_block_dims : []).slice(1).filter((d): d is number => typeof d === 'number');
+    const deposit = typeof model.deposit_dim === 'number' ? model.deposit_dim : null;
     return {
-      name: doc.experiment_name ?? null,
-      sharedDims: model.deposit_dim && model.deposit_dim !== dims.at(-1) ? [...dims, model.deposit_dim] : dims,
-      featurizer: data.featurizer ?? null,
-      backend: doc.backend ?? null,
-      strategy: doc.weighting?.strategy ?? null,
-      table: data.table ?? data.attributes_source?.table ?? null,
-      idColumn: data.id_column ?? null,
+      name: str(doc.experiment_name),
+      sharedDims: deposit && deposit !== dims.at(-1) ? [...dims, deposit] : dims,
+      featurizer: str(data.featurizer),
+      backend: str(doc.backend),
+      strategy: str(record(doc.weighting).strategy),
+      table: str(data.table) ?? str(record(data.attributes_source).table),
+      idColumn: str(data.id_column),
       tasks: tasks
         .filter((t) => t.enabled !== false)
         .map((t) => ({
           name: String(t.name),
-          type: TYPES[String(t.type).toLowerCase().replace(/[\s_-]/g, '')] ?? 'regression',
+          type:
+            TYPES[
+              String(t.type)
+                .toLowerCase()
+                .replace(/[\s_-]/g, '')
+            ] ?? 'regression',
           column: String(t.data_column || t.name),
-          stepsColumn: t.steps_column ?? t.t_column ?? null,
+          stepsColumn: str(t.steps_column) ?? str(t.t_column),
         })),
     };
   } catch {
@@ -201,11 +210,17 @@ async function stepsById(store: DataStore, table: string, idColumn: string | nul
  * The run's test predictions with, for curves, each row's x values from the project table.
  * `withStore` opens the project's database exclusively (see Session.exclusive).
  */
-export async function readPredictions(project: Project, runId: string, withStore: <T>(work: (store: DataStore) => Promise<T>) => Promise<T>): Promise<RunPredictions> {
+export async function readPredictions(
+  project: Project,
+  runId: string,
+  withStore: <T>(work: (store: DataStore) => Promise<T>) => Promise<T>,
+): Promise<RunPredictions> {
   const dir = runFolder(project, runId);
   const file = join(dir, 'predictions', 'test.csv');
   if (!existsSync(file)) {
-    throw new CrucibleError('not-found', `Run "${runId}" has no test predictions.`, { hint: 'Runs write them when training ends; a failed or interrupted run has none.' });
+    throw new CrucibleError('not-found', `Run "${runId}" has no test predictions.`, {
+      hint: 'Runs write them when training ends; a failed or interrupted run has none.',
+    });
   }
   const config = configView(await readText(join(dir, 'config.yaml')));
   const scratch = await DataStore.inMemory();
@@ -238,7 +253,9 @@ export async function readPredictions(project: Project, runId: string, withStore
       return {
         name: t.name,
         type: t.type,
-        scores: scoreColumns.length ? Object.fromEntries(scoreColumns.map((n) => [n.slice(prefix.length), col(n)!.map((v) => parseCell(v, 'regression') as number | null)])) : null,
+        scores: scoreColumns.length
+          ? Object.fromEntries(scoreColumns.map((n) => [n.slice(prefix.length), col(n)!.map((v) => parseCell(v, 'regression') as number | null)]))
+          : null,
         predicted: col(t.name)!.map((v) => parseCell(v, t.type)),
         measured: (col(`${t.name}_true`) ?? []).map((v) => parseCell(v, t.type)),
         steps: x ? ids.map((id) => x.get(id) ?? null) : null,

@@ -36,7 +36,10 @@ export function registerBench(program: Command): void {
         outDir,
         folds: opts.folds,
         onEvent: (fold, e) => {
-          if (e.type === 'done') process.stderr.write(`  fold ${fold + 1}: test MAE ${e.summary.metrics?.tasks[spec?.task ?? '']?.test.mae?.toFixed(4)} after ${e.summary.epochsRun} epochs\n`);
+          if (e.type === 'done')
+            process.stderr.write(
+              `  fold ${fold + 1}: test MAE ${e.summary.metrics?.tasks[spec?.task ?? '']?.test.mae?.toFixed(4)} after ${e.summary.epochsRun} epochs\n`,
+            );
         },
       });
       process.stdout.write(`matbench_${task} mean test MAE over ${result.folds.length} folds: ${result.meanMae.toFixed(4)} ± ${result.stdMae.toFixed(4)}\n`);

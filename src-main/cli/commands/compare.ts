@@ -39,7 +39,14 @@ export function compareText(report: CompareReport): string {
 /** Rows of cells as text with every column padded to its widest cell. */
 export function alignColumns(lines: readonly string[][]): string {
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((l) =>
+      l
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function registerCompare(program: Command): void {

@@ -56,7 +56,12 @@ export function registerGroup(program: Command): void {
     .argument('<config>', 'run configuration (YAML)')
     .requiredOption('--k <k>', 'number of groups', parsePositiveInt)
     .option('--m <m>', 'fuzziness of the memberships (STG-MTL: 1.07)', parseFuzziness, FUZZY_DEFAULTS.m)
-    .option('--method <method>', 'kmeans: memberships from k-means centres (STG-MTL default); fcm: fuzzy c-means iterations', parseMethod, FUZZY_DEFAULTS.method)
+    .option(
+      '--method <method>',
+      'kmeans: memberships from k-means centres (STG-MTL default); fcm: fuzzy c-means iterations',
+      parseMethod,
+      FUZZY_DEFAULTS.method,
+    )
     .option('--max-epochs <n>', 'override trainer.max_epochs', parsePositiveInt)
     .option('--train', 'train one model per group, each task weighted by its membership', false)
     .option('--min-membership <u>', 'leave a task out of a group model below this membership', parseMembership, 0.01)
@@ -82,9 +87,15 @@ export function registerGroup(program: Command): void {
           if (e.type === 'done') process.stderr.write(`  ${run}: done after ${e.summary.epochsRun} epochs\n`);
         },
       });
-      process.stdout.write(`Memberships (m = ${study.grouping.m}, ${study.grouping.method}; * = strongest), from ${study.mapRunDir}:\n${membershipText(study)}\n`);
+      process.stdout.write(
+        `Memberships (m = ${study.grouping.m}, ${study.grouping.method}; * = strongest), from ${study.mapRunDir}:\n${membershipText(study)}\n`,
+      );
       for (const run of study.groupRuns) {
-        process.stdout.write(`group ${run.group + 1}: ${Object.entries(run.weights).map(([t, w]) => `${t} ×${w.toFixed(3)}`).join(', ')} → ${run.runDir}\n`);
+        process.stdout.write(
+          `group ${run.group + 1}: ${Object.entries(run.weights)
+            .map(([t, w]) => `${t} ×${w.toFixed(3)}`)
+            .join(', ')} → ${run.runDir}\n`,
+        );
       }
       if (study.tasks.length) {
         const rows = study.tasks.map((t) => [t.task, t.metric, String(t.group + 1), t.allTasks?.toPrecision(4) ?? '—', t.grouped?.toPrecision(4) ?? '—']);

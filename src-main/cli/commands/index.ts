@@ -14,4 +14,18 @@ import { registerSweep } from './sweep';
 import { registerTables } from './tables';
 import { registerTrain } from './train';
 
-export const commands: Array<(program: Command) => void> = [registerStart, registerServe, registerInit, registerImport, registerTables, registerTrain, registerSweep, registerCompare, registerGroup, registerExport, registerModels, registerPredict, registerBench];
+export const commands: Array<(program: Command) => void> = [
+  registerStart,
+  registerServe,
+  registerInit,
+  registerImport,
+  registerTables,
+  registerTrain,
+  registerSweep,
+  registerCompare,
+  registerGroup,
+  registerExport,
+  registerModels,
+  registerPredict,
+  registerBench,
+];

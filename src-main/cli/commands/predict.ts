@@ -82,7 +82,10 @@ export function registerPredict(program: Command): void {
             table: opts.table,
             replace: opts.replace,
             formulaColumn: opts.formulaColumn,
-            keep: opts.keep?.split(',').map((c) => c.trim()).filter(Boolean),
+            keep: opts.keep
+              ?.split(',')
+              .map((c) => c.trim())
+              .filter(Boolean),
           },
           { emit: progress.onEvent, signal: controller.signal },
         );
@@ -95,7 +98,8 @@ export function registerPredict(program: Command): void {
         );
         if (summary.failureCount > 0) {
           process.stderr.write(`${summary.failureCount.toLocaleString('en-US')} row(s) left without predictions (written with empty cells):\n`);
-          for (const f of summary.failures.slice(0, SHOWN_FAILURES)) process.stderr.write(`  row ${f.row}${f.column ? `, column "${f.column}"` : ''}: ${f.reason}\n`);
+          for (const f of summary.failures.slice(0, SHOWN_FAILURES))
+            process.stderr.write(`  row ${f.row}${f.column ? `, column "${f.column}"` : ''}: ${f.reason}\n`);
           if (summary.failureCount > SHOWN_FAILURES) process.stderr.write(`  … and ${(summary.failureCount - SHOWN_FAILURES).toLocaleString('en-US')} more\n`);
         }
       } finally {

@@ -42,7 +42,8 @@ export function registerSweep(program: Command): void {
       await writeFile(join(outDir, 'sweep.csv'), sweepTableCsv(result));
       await writeFile(join(outDir, 'learning_curve.csv'), learningCurveCsv(result));
       process.stdout.write(`fraction  train_rows  test ${result.metric} (mean ± std over seeds)\n`);
-      for (const c of result.curve) process.stdout.write(`${String(c.fraction).padEnd(9)} ${String(c.trainRows).padEnd(11)} ${c.mean.toFixed(4)} ± ${c.std.toFixed(4)}\n`);
+      for (const c of result.curve)
+        process.stdout.write(`${String(c.fraction).padEnd(9)} ${String(c.trainRows).padEnd(11)} ${c.mean.toFixed(4)} ± ${c.std.toFixed(4)}\n`);
       process.stdout.write(`tables: ${join(outDir, 'sweep.csv')}, ${join(outDir, 'learning_curve.csv')}\n`);
     });
 }

@@ -24,7 +24,7 @@ interface TrainOptions {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a multi-task model from a YAML config (the seed project\'s layout is accepted)')
+    .description("train a multi-task model from a YAML config (the seed project's layout is accepted)")
     .argument('<config>', 'run configuration (YAML)')
     .option('--project <dir>', 'project whose tables the config may name, and where the run is kept')
     .option('--out <run-dir>', 'run folder (default: <project>/runs/<name>-<time>, or ./runs/… without a project)')
@@ -56,14 +56,18 @@ export function registerTrain(program: Command): void {
         process.stdout.write(`${summary.runDir}\n`);
         if (summary.metrics) {
           for (const [task, m] of Object.entries(summary.metrics.tasks)) {
-            const shown = Object.entries(m.test).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
+            const shown = Object.entries(m.test)
+              .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
+              .join(', ');
             process.stderr.write(`  ${task} (${m.type}) test: ${shown || 'no labelled test rows'}\n`);
           }
         }
         const forgetting = summary.metrics?.forgetting;
         if (forgetting && 'tasks' in forgetting) {
           for (const [task, metrics] of Object.entries(forgetting.tasks)) {
-            const shown = Object.entries(metrics).map(([k, v]) => `${k} ${v.before.toPrecision(4)} → ${v.after.toPrecision(4)}`).join(', ');
+            const shown = Object.entries(metrics)
+              .map(([k, v]) => `${k} ${v.before.toPrecision(4)} → ${v.after.toPrecision(4)}`)
+              .join(', ');
             process.stderr.write(`  forgetting, ${task}: ${shown}\n`);
           }
         } else if (forgetting) process.stderr.write(`  ${forgetting.note}\n`);

@@ -63,7 +63,12 @@ export class TaskAffinity implements StepProbe, TrainingCallback {
     private readonly options: AffinityOptions = AFFINITY_DEFAULTS,
   ) {
     this.index = new Map(tasks.map((t, i) => [t, i]));
-    [this.lookaheadSum, this.lookaheadCount, this.cosineSum, this.cosineCount] = [zeros(tasks.length), zeros(tasks.length), zeros(tasks.length), zeros(tasks.length)];
+    [this.lookaheadSum, this.lookaheadCount, this.cosineSum, this.cosineCount] = [
+      zeros(tasks.length),
+      zeros(tasks.length),
+      zeros(tasks.length),
+      zeros(tasks.length),
+    ];
   }
 
   beforeStep(step: ProbeStep): void {
@@ -142,6 +147,8 @@ export async function readAffinity(runDir: string): Promise<AffinityReport> {
   try {
     return JSON.parse(await readFile(join(runDir, 'affinity.json'), 'utf8')) as AffinityReport;
   } catch {
-    throw new CrucibleError('not-found', `The run folder ${runDir} has no affinity.json.`, { hint: 'Train with task affinity on, e.g. `crucible compare` or `crucible group` with --affinity.' });
+    throw new CrucibleError('not-found', `The run folder ${runDir} has no affinity.json.`, {
+      hint: 'Train with task affinity on, e.g. `crucible compare` or `crucible group` with --affinity.',
+    });
   }
 }

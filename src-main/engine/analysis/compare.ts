@@ -22,7 +22,14 @@ export const DEFAULT_COMPARE_STRATEGIES = ['static', 'uncertainty', 'gradnorm', 
 
 /** Strategy ids from a comma-separated list, each checked against the weighting registry. */
 export function parseStrategies(text: string): string[] {
-  const ids = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = ids.filter((id) => !weightingStrategy(id));
   if (ids.length === 0 || unknown.length > 0) {
     throw new CrucibleError('bad-input', ids.length === 0 ? 'No strategy was given.' : `Unknown loss weighting "${unknown[0]}".`, {
@@ -93,7 +100,11 @@ export function isNegativeTransfer(stl: SeedStats, mtl: SeedStats, higherIsBette
 }
 
 /** The per-task comparison from finished runs (names as in {@link CompareRun}). */
-export function summarizeCompare(tasks: readonly { name: string; kind: TaskKind }[], strategies: readonly string[], runs: readonly CompareRun[]): TaskComparison[] {
+export function summarizeCompare(
+  tasks: readonly { name: string; kind: TaskKind }[],
+  strategies: readonly string[],
+  runs: readonly CompareRun[],
+): TaskComparison[] {
   return tasks.map(({ name, kind }) => {
     const metric = studyMetric(kind);
     const higherIsBetter = metricHigherIsBetter(metric);
@@ -101,7 +112,10 @@ export function summarizeCompare(tasks: readonly { name: string; kind: TaskKind 
     const stl = seedStats(valuesOf(`stl-${name}`));
     const perStrategy = strategies.map((s): [string, StrategyComparison] => {
       const mtl = seedStats(valuesOf(`mtl-${s}`));
-      const gainPct = stl.mean === null || mtl.mean === null || stl.mean === 0 ? null : (100 * (higherIsBetter ? mtl.mean - stl.mean : stl.mean - mtl.mean)) / Math.abs(stl.mean);
+      const gainPct =
+        stl.mean === null || mtl.mean === null || stl.mean === 0
+          ? null
+          : (100 * (higherIsBetter ? mtl.mean - stl.mean : stl.mean - mtl.mean)) / Math.abs(stl.mean);
       return [s, { ...mtl, gainPct, negativeTransfer: isNegativeTransfer(stl, mtl, higherIsBetter) }];
     });
     return { task: name, kind, metric, higherIsBetter, stl, strategies: Object.fromEntries(perStrategy) };
@@ -126,7 +140,10 @@ export interface CompareOptions {
  */
 export async function runCompare(config: ResolvedRunConfig, data: LoadedData, opts: CompareOptions): Promise<CompareReport> {
   const tasks = trainedTasks(config);
-  if (tasks.length < 2) throw new CrucibleError('bad-input', 'Comparing multi-task with single-task models needs at least two trained tasks.', { hint: 'Enable a second task with a loss weight above 0.' });
+  if (tasks.length < 2)
+    throw new CrucibleError('bad-input', 'Comparing multi-task with single-task models needs at least two trained tasks.', {
+      hint: 'Enable a second task with a loss weight above 0.',
+    });
   const seeds = Array.from({ length: opts.seeds }, (_, s) => config.seed + s);
   const allWeights = new Map(tasks.map((t) => [t.name, t.weight]));
   const plans: Array<{ name: string; plan: RunPlan; analysis?: RunAnalysis }> = [
@@ -142,7 +159,9 @@ export async function runCompare(config: ResolvedRunConfig, data: LoadedData, op
   const summaries = await runPool(
     grid,
     ({ name, seed, plan, analysis }) =>
-      runInWorker('train', { config: { ...plan.config, seed }, data: plan.data, runDir: join(opts.outDir, `${name}-seed${seed}`), analysis }, (e) => opts.onEvent?.({ name, seed }, e)),
+      runInWorker('train', { config: { ...plan.config, seed }, data: plan.data, runDir: join(opts.outDir, `${name}-seed${seed}`), analysis }, (e) =>
+        opts.onEvent?.({ name, seed }, e),
+      ),
     opts.concurrency,
   );
   const runs = grid.map((g, i) => ({ name: g.name, seed: g.seed, runDir: summaries[i].runDir, summary: summaries[i] }));

@@ -92,7 +92,12 @@ export class DataMapRecorder implements TrainingCallback {
       const targets = out.targets.get(name)!;
       const masks = out.masks.get(name)!;
       out.rows.forEach((row, i) => {
-        values[this.position.get(row)!] = rowConfidence(task.kind, output.subarray(i * outW, (i + 1) * outW), targets.subarray(i * w, (i + 1) * w), masks.subarray(i * w, (i + 1) * w));
+        values[this.position.get(row)!] = rowConfidence(
+          task.kind,
+          output.subarray(i * outW, (i + 1) * outW),
+          targets.subarray(i * w, (i + 1) * w),
+          masks.subarray(i * w, (i + 1) * w),
+        );
       });
       this.confidence[t].push(values);
     });
@@ -138,11 +143,17 @@ export async function readDataMap(dir: string): Promise<DataMap> {
   const n = header.rows.length;
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   if (values.length !== header.tasks.length * header.epochs.length * n) {
-    throw new CrucibleError('bad-input', `${join(dir, VALUES)} holds ${values.length} values, but ${HEADER} describes ${header.tasks.length * header.epochs.length * n}.`, {
-      hint: 'The data maps were cut short; record them again.',
-    });
+    throw new CrucibleError(
+      'bad-input',
+      `${join(dir, VALUES)} holds ${values.length} values, but ${HEADER} describes ${header.tasks.length * header.epochs.length * n}.`,
+      {
+        hint: 'The data maps were cut short; record them again.',
+      },
+    );
   }
-  const confidence = header.tasks.map((_, t) => header.epochs.map((_, e) => values.slice((t * header.epochs.length + e) * n, (t * header.epochs.length + e + 1) * n)));
+  const confidence = header.tasks.map((_, t) =>
+    header.epochs.map((_, e) => values.slice((t * header.epochs.length + e) * n, (t * header.epochs.length + e + 1) * n)),
+  );
   return { ...header, confidence };
 }
 

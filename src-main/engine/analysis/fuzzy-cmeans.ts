@@ -81,7 +81,11 @@ function kMeansOnce(points: readonly Vector[], k: number, rng: Rng, maxIteration
     }
     if (next.every((l, j) => l === labels[j])) break;
     labels = next;
-    for (let c = 0; c < k; c++) centres[c] = weightedMean(points, labels.map((l) => (l === c ? 1 : 0)));
+    for (let c = 0; c < k; c++)
+      centres[c] = weightedMean(
+        points,
+        labels.map((l) => (l === c ? 1 : 0)),
+      );
   }
   const inertia = points.reduce((a, p, j) => a + squaredDistance(p, centres[labels[j]]), 0);
   return { centres, labels, inertia };
@@ -114,9 +118,12 @@ export function fuzzyMemberships(points: readonly Vector[], centres: readonly Ve
 export function fuzzyCluster(points: readonly Vector[], options: FuzzyOptions): FuzzyClustering {
   const { k, m } = options;
   if (!Number.isInteger(k) || k < 1 || k > points.length) {
-    throw new CrucibleError('bad-input', `k is ${k}, but there are ${points.length} tasks to group.`, { hint: `Use a whole number from 1 to ${points.length}.` });
+    throw new CrucibleError('bad-input', `k is ${k}, but there are ${points.length} tasks to group.`, {
+      hint: `Use a whole number from 1 to ${points.length}.`,
+    });
   }
-  if (!(m > 1)) throw new CrucibleError('bad-input', `The fuzziness m is ${m}; it must be above 1.`, { hint: 'STG-MTL uses 1.07; 2 is the common fuzzy c-means default.' });
+  if (!(m > 1))
+    throw new CrucibleError('bad-input', `The fuzziness m is ${m}; it must be above 1.`, { hint: 'STG-MTL uses 1.07; 2 is the common fuzzy c-means default.' });
   const rng = new Rng(options.seed);
   let best = kMeansOnce(points, k, rng, options.maxIterations);
   for (let r = 1; r < options.restarts; r++) {
@@ -127,7 +134,12 @@ export function fuzzyCluster(points: readonly Vector[], options: FuzzyOptions): 
   let memberships = fuzzyMemberships(points, centres, m);
   if (options.method === 'fcm') {
     for (let it = 0; it < options.maxIterations; it++) {
-      centres = centres.map((_, c) => weightedMean(points, memberships.map((u) => u[c] ** m)));
+      centres = centres.map((_, c) =>
+        weightedMean(
+          points,
+          memberships.map((u) => u[c] ** m),
+        ),
+      );
       const next = fuzzyMemberships(points, centres, m);
       const change = Math.max(...next.flatMap((u, i) => u.map((v, c) => Math.abs(v - memberships[i][c]))));
       memberships = next;

@@ -33,7 +33,8 @@ export type GroupingOptions = Pick<FuzzyOptions, 'k'> & Partial<Omit<FuzzyOption
 
 /** Groups the data map's tasks (see {@link taskFeatures} and {@link fuzzyCluster}). */
 export function groupTasks(map: DataMap, options: GroupingOptions): TaskGrouping {
-  if (map.epochs.length === 0) throw new CrucibleError('bad-input', 'The data maps hold no epoch.', { hint: 'Train for at least one epoch with data maps on.' });
+  if (map.epochs.length === 0)
+    throw new CrucibleError('bad-input', 'The data maps hold no epoch.', { hint: 'Train for at least one epoch with data maps on.' });
   const o: FuzzyOptions = {
     k: options.k,
     m: options.m ?? FUZZY_DEFAULTS.m,
@@ -55,7 +56,10 @@ export function groupTasks(map: DataMap, options: GroupingOptions): TaskGrouping
 
 /** task, group_1 … group_k: the membership matrix as a table. */
 export function membershipCsv(grouping: TaskGrouping): string {
-  return toCsv(['task', ...grouping.memberships[0].map((_, g) => `group_${g + 1}`)], grouping.tasks.map((t, i) => [t, ...grouping.memberships[i]]));
+  return toCsv(
+    ['task', ...grouping.memberships[0].map((_, g) => `group_${g + 1}`)],
+    grouping.tasks.map((t, i) => [t, ...grouping.memberships[i]]),
+  );
 }
 
 /**
@@ -65,7 +69,11 @@ export function membershipCsv(grouping: TaskGrouping): string {
 export function groupPlans(config: ResolvedRunConfig, data: LoadedData, grouping: TaskGrouping, minMembership: number) {
   const weightOf = new Map(trainedTasks(config).map((t) => [t.name, t.weight]));
   return grouping.memberships[0].map((_, g) => {
-    const weights = new Map(grouping.tasks.flatMap((t, i) => (grouping.memberships[i][g] >= minMembership ? [[t, weightOf.get(t)! * grouping.memberships[i][g]] as [string, number]] : [])));
+    const weights = new Map(
+      grouping.tasks.flatMap((t, i) =>
+        grouping.memberships[i][g] >= minMembership ? [[t, weightOf.get(t)! * grouping.memberships[i][g]] as [string, number]] : [],
+      ),
+    );
     return { group: g, weights, ...withTasks(config, data, weights, { strategy: 'static', options: {} }) };
   });
 }
@@ -101,13 +109,19 @@ export interface GroupStudy {
 export async function runGroupStudy(config: ResolvedRunConfig, data: LoadedData, opts: GroupStudyOptions): Promise<GroupStudy> {
   const tasks = trainedTasks(config).length;
   if (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > tasks) {
-    throw new CrucibleError('bad-input', `Asked for ${opts.k} groups, but the config trains ${tasks} tasks.`, { hint: `Use a whole number from 1 to ${tasks}.` });
+    throw new CrucibleError('bad-input', `Asked for ${opts.k} groups, but the config trains ${tasks} tasks.`, {
+      hint: `Use a whole number from 1 to ${tasks}.`,
+    });
   }
   await mkdir(opts.outDir, { recursive: true });
   let mapRunDir = opts.fromRun;
   let baseline: RunSummary['metrics'] = null;
   if (mapRunDir === undefined) {
-    const summary = await runInWorker('train', { config, data, runDir: join(opts.outDir, 'all-tasks'), analysis: { dataMaps: true, affinity: opts.affinity } }, (e) => opts.onEvent?.('all-tasks', e));
+    const summary = await runInWorker(
+      'train',
+      { config, data, runDir: join(opts.outDir, 'all-tasks'), analysis: { dataMaps: true, affinity: opts.affinity } },
+      (e) => opts.onEvent?.('all-tasks', e),
+    );
     mapRunDir = summary.runDir;
     baseline = summary.metrics;
   } else {
@@ -122,7 +136,10 @@ export async function runGroupStudy(config: ResolvedRunConfig, data: LoadedData,
   const plans = groupPlans(config, data, grouping, opts.minMembership ?? 0.01);
   const summaries = await runPool(
     plans,
-    (p) => runInWorker('train', { config: p.config, data: p.data, runDir: join(opts.outDir, `group-${p.group + 1}`) }, (e) => opts.onEvent?.(`group-${p.group + 1}`, e)),
+    (p) =>
+      runInWorker('train', { config: p.config, data: p.data, runDir: join(opts.outDir, `group-${p.group + 1}`) }, (e) =>
+        opts.onEvent?.(`group-${p.group + 1}`, e),
+      ),
     opts.concurrency,
   );
   study.groupRuns = plans.map((p, i) => ({ group: p.group, weights: Object.fromEntries(p.weights), runDir: summaries[i].runDir, summary: summaries[i] }));
@@ -135,7 +152,10 @@ export async function runGroupStudy(config: ResolvedRunConfig, data: LoadedData,
   });
   await writeFile(
     join(opts.outDir, 'group_metrics.csv'),
-    toCsv(['task', 'metric', 'group', 'membership', 'all_tasks', 'grouped'], study.tasks.map((t, i) => [t.task, t.metric, t.group + 1, grouping.memberships[i][t.group], t.allTasks, t.grouped])),
+    toCsv(
+      ['task', 'metric', 'group', 'membership', 'all_tasks', 'grouped'],
+      study.tasks.map((t, i) => [t.task, t.metric, t.group + 1, grouping.memberships[i][t.group], t.allTasks, t.grouped]),
+    ),
   );
   return study;
 }

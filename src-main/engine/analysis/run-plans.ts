@@ -18,7 +18,12 @@ export interface RunPlan {
  *
  * @example withTasks(config, data, new Map([['band_gap', 1]]), { strategy: 'static', options: {} }) // single-task baseline
  */
-export function withTasks(config: ResolvedRunConfig, data: LoadedData, weights: ReadonlyMap<string, number>, weighting: WeightingConfig = config.weighting): RunPlan {
+export function withTasks(
+  config: ResolvedRunConfig,
+  data: LoadedData,
+  weights: ReadonlyMap<string, number>,
+  weighting: WeightingConfig = config.weighting,
+): RunPlan {
   for (const task of weights.keys()) {
     if (!config.tasks.some((t) => t.name === task && t.enabled)) throw new CrucibleError('bad-input', `The config has no enabled task "${task}".`);
   }

@@ -33,15 +33,31 @@ function resolveSource(scope: ConfigScope, ctx: SourceContext, path: KeyPath, so
     return { kind: 'table', table: source.table };
   }
   if (source.includes('${')) {
-    throw configError(scope, path, `${formatPath(path)} is ${describeValue(source)}; variables such as \${…} are not expanded in paths.`, 'Write the path itself, relative to the config file’s folder.');
+    throw configError(
+      scope,
+      path,
+      `${formatPath(path)} is ${describeValue(source)}; variables such as \${…} are not expanded in paths.`,
+      'Write the path itself, relative to the config file’s folder.',
+    );
   }
   const format = FORMATS[extname(source).toLowerCase()];
   if (format === undefined) {
-    throw configError(scope, path, `${formatPath(path)} is ${describeValue(source)}; Crucible reads CSV, TSV, Parquet and Excel (.xlsx) files.`, 'Save the table as Parquet or CSV (pandas: DataFrame.to_parquet or to_csv).');
+    throw configError(
+      scope,
+      path,
+      `${formatPath(path)} is ${describeValue(source)}; Crucible reads CSV, TSV, Parquet and Excel (.xlsx) files.`,
+      'Save the table as Parquet or CSV (pandas: DataFrame.to_parquet or to_csv).',
+    );
   }
   const file = resolve(ctx.baseDir, source);
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
-    throw configError(scope, path, `${formatPath(path)} names ${describeValue(source)}, which does not exist (looked for ${file}).`, 'Relative paths start at the config file’s folder.', 'not-found');
+    throw configError(
+      scope,
+      path,
+      `${formatPath(path)} names ${describeValue(source)}, which does not exist (looked for ${file}).`,
+      'Relative paths start at the config file’s folder.',
+      'not-found',
+    );
   }
   return { kind: 'file', path: file, format };
 }
@@ -54,27 +70,52 @@ export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfi
   }
   const attributesSource = d.attributes_source ?? (d.table === undefined ? undefined : { table: d.table });
   if (!attributesSource) {
-    throw configError(scope, BASE, 'No attributes (targets) are configured.', 'Set data.init_args.attributes_source to a file, or data.init_args.table to a project table.');
+    throw configError(
+      scope,
+      BASE,
+      'No attributes (targets) are configured.',
+      'Set data.init_args.attributes_source to a file, or data.init_args.table to a project table.',
+    );
   }
   const attributes = resolveSource(scope, ctx, at(d.attributes_source ? 'attributes_source' : 'table'), attributesSource);
   const formulaDescriptors = d.formula_desc_source ? resolveSource(scope, ctx, at('formula_desc_source'), d.formula_desc_source) : null;
   if (formulaDescriptors && d.featurizer !== undefined) {
-    throw configError(scope, at('featurizer'), 'featurizer computes descriptors from formulas, but formula_desc_source already provides descriptors.', 'Remove one of the two.');
+    throw configError(
+      scope,
+      at('featurizer'),
+      'featurizer computes descriptors from formulas, but formula_desc_source already provides descriptors.',
+      'Remove one of the two.',
+    );
   }
   if (!formulaDescriptors && d.formula_column === undefined) {
-    throw configError(scope, BASE, 'The model has no inputs: neither formula_desc_source nor formula_column is set.', 'Set formula_desc_source to a descriptor file, or formula_column to a column of formulas to featurize.');
+    throw configError(
+      scope,
+      BASE,
+      'The model has no inputs: neither formula_desc_source nor formula_column is set.',
+      'Set formula_desc_source to a descriptor file, or formula_column to a column of formulas to featurize.',
+    );
   }
   let structureDescriptors: ResolvedSource | null = null;
   if (withStructure) {
     if (!d.structure_desc_source) {
-      throw configError(scope, ['model', 'init_args', 'with_structure'], 'with_structure is true but no structure descriptors are configured.', 'Set data.init_args.structure_desc_source, or with_structure: false.');
+      throw configError(
+        scope,
+        ['model', 'init_args', 'with_structure'],
+        'with_structure is true but no structure descriptors are configured.',
+        'Set data.init_args.structure_desc_source, or with_structure: false.',
+      );
     }
     structureDescriptors = resolveSource(scope, ctx, at('structure_desc_source'), d.structure_desc_source);
   } else if (d.structure_desc_source) {
     addNotice(scope, at('structure_desc_source'), 'with_structure is not true, so the structure descriptors are not used.');
   }
   if (d.val_split + d.test_split >= 1) {
-    throw configError(scope, at('test_split'), `val_split (${d.val_split}) and test_split (${d.test_split}) leave no rows for training.`, 'Keep their sum below 1, e.g. 0.1 each.');
+    throw configError(
+      scope,
+      at('test_split'),
+      `val_split (${d.val_split}) and test_split (${d.test_split}) leave no rows for training.`,
+      'Keep their sum below 1, e.g. 0.1 each.',
+    );
   }
   if (d.num_workers !== undefined) addNotice(scope, at('num_workers'), 'Crucible has no data-loader workers; num_workers is ignored.');
   return {

@@ -33,7 +33,12 @@ export function checkFeaturizerWidth(scope: ConfigScope, model: ResolvedModel, f
   if (typeof model.inputDim !== 'number' || featurizer === null) return;
   const width = getFeaturizer(featurizer).featureNames.length;
   if (model.inputDim !== width) {
-    throw configError(scope, [...BASE, 'shared_block_dims', 0], `shared_block_dims starts with ${model.inputDim}, but the ${featurizer} featurizer gives ${width} descriptors.`, `Write auto (or ${width}) as the first entry.`);
+    throw configError(
+      scope,
+      [...BASE, 'shared_block_dims', 0],
+      `shared_block_dims starts with ${model.inputDim}, but the ${featurizer} featurizer gives ${width} descriptors.`,
+      `Write auto (or ${width}) as the first entry.`,
+    );
   }
 }
 
@@ -44,7 +49,12 @@ export function resolveModel(scope: ConfigScope, m: ModelConfig, ctx: ModelConte
   let structure: ResolvedModel['structure'] = null;
   if (ctx.withStructure) {
     if (!m.struct_block_dims) {
-      throw configError(scope, [...BASE, 'with_structure'], 'with_structure is true but struct_block_dims is missing.', `Add struct_block_dims: [auto, …, ${hiddenDims.at(-1)}].`);
+      throw configError(
+        scope,
+        [...BASE, 'with_structure'],
+        'with_structure is true but struct_block_dims is missing.',
+        `Add struct_block_dims: [auto, …, ${hiddenDims.at(-1)}].`,
+      );
     }
     const [structInput, ...structRest] = m.struct_block_dims;
     const structHidden = structRest as number[];

@@ -43,12 +43,22 @@ export function canonicalMonitor(scope: ConfigScope, path: KeyPath, name: string
  * Fills in the optimiser at `path` (absent = all defaults); `weightDecay` is the default weight decay,
  * `maxEpochs` the default cosine period.
  */
-export function resolveOptimizer(scope: ConfigScope, path: KeyPath, raw: OptimizerConfig | null | undefined, weightDecay: number, maxEpochs: number): OptimizerSettings {
+export function resolveOptimizer(
+  scope: ConfigScope,
+  path: KeyPath,
+  raw: OptimizerConfig | null | undefined,
+  weightDecay: number,
+  maxEpochs: number,
+): OptimizerSettings {
   const o = raw ?? {};
   const type = o.optimizer_type ?? DEFAULTS.optimizer_type;
   const gains = type === 'delta_bar_delta' ? resolveGains(scope, path, o) : undefined;
   if (!gains && (o.momentum !== undefined || o.gains !== undefined)) {
-    addNotice(scope, [...path, o.gains !== undefined ? 'gains' : 'momentum'], `momentum and gains apply to optimizer_type delta_bar_delta only; the ${type} optimiser ignores them.`);
+    addNotice(
+      scope,
+      [...path, o.gains !== undefined ? 'gains' : 'momentum'],
+      `momentum and gains apply to optimizer_type delta_bar_delta only; the ${type} optimiser ignores them.`,
+    );
   }
   return {
     type,
@@ -72,7 +82,12 @@ function resolveGains(scope: ConfigScope, path: KeyPath, o: OptimizerConfig): Ga
     max: g.max ?? GAIN_DEFAULTS.max,
   };
   if (gains.min > gains.max) {
-    throw configError(scope, [...path, 'gains', g.max !== undefined ? 'max' : 'min'], `The gains' min (${gains.min}) is above their max (${gains.max}).`, 'Give min ≤ max, e.g. min 0.1 and max 10.');
+    throw configError(
+      scope,
+      [...path, 'gains', g.max !== undefined ? 'max' : 'min'],
+      `The gains' min (${gains.min}) is above their max (${gains.max}).`,
+      'Give min ≤ max, e.g. min 0.1 and max 10.',
+    );
   }
   return gains;
 }
@@ -89,7 +104,14 @@ function resolveScheduler(scope: ConfigScope, path: KeyPath, o: OptimizerConfig,
     case 'cosine':
       return { type, tMax: o.t_max ?? maxEpochs, minLr };
     case 'reduce_on_plateau':
-      return { type, mode: o.mode ?? DEFAULTS.mode, factor, patience: o.patience ?? DEFAULTS.patience, minLr, monitor: canonicalMonitor(scope, [...path, 'monitor'], o.monitor ?? DEFAULTS.monitor) };
+      return {
+        type,
+        mode: o.mode ?? DEFAULTS.mode,
+        factor,
+        patience: o.patience ?? DEFAULTS.patience,
+        minLr,
+        monitor: canonicalMonitor(scope, [...path, 'monitor'], o.monitor ?? DEFAULTS.monitor),
+      };
   }
 }
 

@@ -82,7 +82,12 @@ export function pickOne<T extends string | number | boolean>(scope: ConfigScope,
   for (const [path, value] of given.slice(1)) {
     const [firstPath, firstValue] = given[0];
     if (value !== firstValue) {
-      throw configError(scope, path, `${formatPath(path)} is ${describeValue(value)} but ${keyRef(scope, firstPath)} is ${describeValue(firstValue)}; both set the same thing.`, 'Keep one of the two keys.');
+      throw configError(
+        scope,
+        path,
+        `${formatPath(path)} is ${describeValue(value)} but ${keyRef(scope, firstPath)} is ${describeValue(firstValue)}; both set the same thing.`,
+        'Keep one of the two keys.',
+      );
     }
   }
   return given[0]?.[1];
@@ -252,7 +257,9 @@ function problemsOf(scope: ConfigScope, schema: z.ZodType, input: unknown, baseP
       error: () => {
         const { text, hint } = explain({ ...issue, input: value } as z.core.$ZodIssue);
         const message =
-          value === undefined && issue.code === 'invalid_type' ? `Missing key "${formatPath(path)}" (${text}).` : `${formatPath(path)} is ${describeValue(value)}; ${text}.`;
+          value === undefined && issue.code === 'invalid_type'
+            ? `Missing key "${formatPath(path)}" (${text}).`
+            : `${formatPath(path)} is ${describeValue(value)}; ${text}.`;
         return configError(scope, path, subject ? `${subject}: ${message}` : message, hint);
       },
     },

@@ -110,7 +110,14 @@ export function resolveRunConfig(raw: unknown, options: ResolveOptions): Resolve
   const data = resolveData(scope, { baseDir: options.baseDir, projectTables: options.projectTables }, d, withStructure);
   checkFeaturizerWidth(scope, model, data.featurizer);
   const tasks = resolveTasks(
-    { scope, depositDim: model.depositDim, maxEpochs: trainer.maxEpochs, maskingRatios: d.task_masking_ratios ?? {}, lossWeights: taskWeights, lora: { rank: m.lora_rank, alpha: m.lora_alpha } },
+    {
+      scope,
+      depositDim: model.depositDim,
+      maxEpochs: trainer.maxEpochs,
+      maskingRatios: d.task_masking_ratios ?? {},
+      lossWeights: taskWeights,
+      lora: { rank: m.lora_rank, alpha: m.lora_alpha },
+    },
     m.task_configs,
   );
   const resolved: ResolvedRunConfig = {
@@ -141,11 +148,15 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     text = await readFile(file, 'utf8');
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CrucibleError(missing ? 'not-found' : 'bad-input', missing ? `The config file ${file} does not exist.` : `The config file ${file} cannot be read.`, {
-      location: { file },
-      hint: missing ? 'Check the path.' : 'Check that it is a readable file.',
-      cause,
-    });
+    throw new CrucibleError(
+      missing ? 'not-found' : 'bad-input',
+      missing ? `The config file ${file} does not exist.` : `The config file ${file} cannot be read.`,
+      {
+        location: { file },
+        hint: missing ? 'Check the path.' : 'Check that it is a readable file.',
+        cause,
+      },
+    );
   }
   return parseConfigText(text, { ...options, baseDir: dirname(file), file });
 }

@@ -289,10 +289,27 @@ export const CALLBACK_ARGS = {
 } as const;
 
 /** ModelCheckpoint keys that only say where and how often Lightning writes files; Crucible keeps best and last in the run folder. */
-export const CHECKPOINT_FILE_KEYS = ['dirpath', 'filename', 'save_top_k', 'save_last', 'verbose', 'every_n_epochs', 'save_weights_only', 'auto_insert_metric_name'];
+export const CHECKPOINT_FILE_KEYS = [
+  'dirpath',
+  'filename',
+  'save_top_k',
+  'save_last',
+  'verbose',
+  'every_n_epochs',
+  'save_weights_only',
+  'auto_insert_metric_name',
+];
 
 /** Lightning callbacks that only log or draw progress; Crucible has its own, so they are accepted and ignored. */
-export const IGNORED_CALLBACKS = ['LearningRateMonitor', 'TQDMProgressBar', 'RichProgressBar', 'ModelSummary', 'RichModelSummary', 'DeviceStatsMonitor', 'Timer'];
+export const IGNORED_CALLBACKS = [
+  'LearningRateMonitor',
+  'TQDMProgressBar',
+  'RichProgressBar',
+  'ModelSummary',
+  'RichModelSummary',
+  'DeviceStatsMonitor',
+  'Timer',
+];
 
 /**
  * Lightning Trainer arguments that have no meaning for Crucible (devices, loggers, output folders, debugging
@@ -345,7 +362,10 @@ export const TrainerSchema = z.strictObject({
   early_stopping: EarlyStoppingSchema.nullable().optional(),
   checkpoint: CheckpointSchema.optional(),
   callbacks: z.array(CallbackSchema).nullable().optional(),
-  ...(Object.fromEntries(IGNORED_TRAINER_KEYS.map((key) => [key, z.unknown().optional()])) as Record<(typeof IGNORED_TRAINER_KEYS)[number], z.ZodOptional<z.ZodUnknown>>),
+  ...(Object.fromEntries(IGNORED_TRAINER_KEYS.map((key) => [key, z.unknown().optional()])) as Record<
+    (typeof IGNORED_TRAINER_KEYS)[number],
+    z.ZodOptional<z.ZodUnknown>
+  >),
 });
 
 /** How the task losses are combined: each strategy with its own options. */
@@ -369,11 +389,17 @@ export const RunConfigSchema = z.strictObject({
   /** Crucible: the loss weighting strategy (default from model.init_args.enable_learnable_loss_balancer). */
   weighting: WeightingSchema.optional(),
   model: z.strictObject({
-    class_path: z.string().regex(/(^|\.)FlexibleMultiTaskModel$/, { error: 'expected a FlexibleMultiTaskModel class path' }).optional(),
+    class_path: z
+      .string()
+      .regex(/(^|\.)FlexibleMultiTaskModel$/, { error: 'expected a FlexibleMultiTaskModel class path' })
+      .optional(),
     init_args: ModelArgsSchema,
   }),
   data: z.strictObject({
-    class_path: z.string().regex(/(^|\.)CompoundDataModule$/, { error: 'expected a CompoundDataModule class path' }).optional(),
+    class_path: z
+      .string()
+      .regex(/(^|\.)CompoundDataModule$/, { error: 'expected a CompoundDataModule class path' })
+      .optional(),
     init_args: DataArgsSchema,
   }),
   trainer: TrainerSchema.prefault({}),

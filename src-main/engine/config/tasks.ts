@@ -34,21 +34,34 @@ export interface TaskEnv {
   lora: { rank: number; alpha: number };
 }
 
-const headIdsOfKind = (kind: TaskKind) => Object.values(headTypes).filter((h) => h.kind === kind).map((h) => h.id);
+const headIdsOfKind = (kind: TaskKind) =>
+  Object.values(headTypes)
+    .filter((h) => h.kind === kind)
+    .map((h) => h.id);
 
 /** The registered head the task names (`subtype`), or its type's default head. */
-function chooseHead(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKind, subject: string): HeadType<any> {
+function chooseHead(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKind, subject: string): HeadType<Record<string, unknown>> {
   const implied = task.type === 'kernel_regression' ? 'kernel_regression' : undefined;
   const id = task.subtype ?? implied ?? (kind === 'sequence' ? 'rnn' : kind);
   const subtypePath = [...path, task.subtype === undefined ? 'type' : 'subtype'];
   if (implied !== undefined && id !== implied) {
-    throw configError(env.scope, subtypePath, `${subject}: type KernelRegression takes the kernel_regression head, not "${id}".`, 'Remove subtype, or make the type SEQUENCE.');
+    throw configError(
+      env.scope,
+      subtypePath,
+      `${subject}: type KernelRegression takes the kernel_regression head, not "${id}".`,
+      'Remove subtype, or make the type SEQUENCE.',
+    );
   }
   const head = headType(id);
   const choices = headIdsOfKind(kind);
   if (!head) throw configError(env.scope, subtypePath, `${subject}: there is no ${kind} head "${id}".`, suggestionHint(id, choices, `${kind} head`));
   if (head.kind !== kind) {
-    throw configError(env.scope, subtypePath, `${subject}: subtype "${id}" is a ${head.kind} head, but the task type is ${kind}.`, `Use one of: ${choices.join(', ')}.`);
+    throw configError(
+      env.scope,
+      subtypePath,
+      `${subject}: subtype "${id}" is a ${head.kind} head, but the task type is ${kind}.`,
+      `Use one of: ${choices.join(', ')}.`,
+    );
   }
   return head;
 }
@@ -66,7 +79,7 @@ function checkHeadInputWidth(env: TaskEnv, path: KeyPath, width: number | undefi
 }
 
 /** The head options of `task` (its keys beyond the shared ones, with the seed's `dims` as `hidden_dims`), checked by the head. */
-function headOptions(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKind, head: HeadType<any>, subject: string) {
+function headOptions(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKind, head: HeadType<Record<string, unknown>>, subject: string) {
   const given: Record<string, unknown> = {};
   let outputWidth: number | null = null;
   if (task.dims !== undefined) {
@@ -75,7 +88,12 @@ function headOptions(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKi
     checkHeadInputWidth(env, [...dimsPath, 0], task.dims[0], subject);
     if (kind === 'regression') {
       if (task.dims.length < 2) {
-        throw configError(env.scope, dimsPath, `${subject}: dims must end with the output width: [input, hidden…, output].`, `For a single value: [${env.depositDim}, 1].`);
+        throw configError(
+          env.scope,
+          dimsPath,
+          `${subject}: dims must end with the output width: [input, hidden…, output].`,
+          `For a single value: [${env.depositDim}, 1].`,
+        );
       }
       given.hidden_dims = task.dims.slice(1, -1);
       outputWidth = task.dims[task.dims.length - 1];
@@ -105,7 +123,8 @@ function resolveLora(env: TaskEnv, path: KeyPath, task: TaskConfig, subject: str
     return null;
   }
   const rank = task.lora_rank ?? (env.lora.rank > 0 ? env.lora.rank : 8);
-  if (rank === 0) throw configError(env.scope, [...path, 'lora_rank'], `${subject}: lora_enabled is true but lora_rank is 0.`, 'Use a rank of at least 1, e.g. 8.');
+  if (rank === 0)
+    throw configError(env.scope, [...path, 'lora_rank'], `${subject}: lora_enabled is true but lora_rank is 0.`, 'Use a rank of at least 1, e.g. 8.');
   return { rank, alpha: task.lora_alpha ?? env.lora.alpha, freezeBase: task.lora_freeze_base ?? true };
 }
 
@@ -115,7 +134,12 @@ function resolveTask(env: TaskEnv, index: number, task: TaskConfig): ResolvedTas
   const kind: TaskKind = task.type === 'kernel_regression' ? 'sequence' : task.type;
   for (const [key, kinds] of Object.entries(KIND_ONLY_KEYS)) {
     if (task[key] !== undefined && !kinds?.includes(kind)) {
-      throw configError(env.scope, [...path, key], `${subject}: ${key} applies to ${kinds?.join(' and ')} tasks only, and this is a ${kind} task.`, `Remove ${key}.`);
+      throw configError(
+        env.scope,
+        [...path, key],
+        `${subject}: ${key} applies to ${kinds?.join(' and ')} tasks only, and this is a ${kind} task.`,
+        `Remove ${key}.`,
+      );
     }
   }
   checkHeadInputWidth(env, [...path, 'd_in'], task.d_in, subject);
@@ -133,7 +157,12 @@ function resolveTask(env: TaskEnv, index: number, task: TaskConfig): ResolvedTas
       [[...path, 'optimizer', 'freeze_parameters'], task.optimizer?.freeze_parameters ?? undefined],
     ]) ?? false;
   if (task.class_weights && task.num_classes !== undefined && task.class_weights.length !== task.num_classes) {
-    throw configError(env.scope, [...path, 'class_weights'], `${subject}: class_weights has ${task.class_weights.length} entries for ${task.num_classes} classes.`, 'Give one weight per class.');
+    throw configError(
+      env.scope,
+      [...path, 'class_weights'],
+      `${subject}: class_weights has ${task.class_weights.length} entries for ${task.num_classes} classes.`,
+      'Give one weight per class.',
+    );
   }
   return {
     name: task.name,
@@ -168,7 +197,12 @@ export function resolveTasks(env: TaskEnv, tasks: readonly TaskConfig[]): Resolv
   tasks.forEach((task, i) => {
     const first = seen.get(task.name);
     if (first !== undefined) {
-      throw configError(env.scope, [...TASKS_PATH, i, 'name'], `Two tasks are named "${task.name}": this one and ${keyRef(env.scope, [...TASKS_PATH, first, 'name'])}.`, 'Give every task a unique name.');
+      throw configError(
+        env.scope,
+        [...TASKS_PATH, i, 'name'],
+        `Two tasks are named "${task.name}": this one and ${keyRef(env.scope, [...TASKS_PATH, first, 'name'])}.`,
+        'Give every task a unique name.',
+      );
     }
     seen.set(task.name, i);
   });

@@ -46,12 +46,18 @@ function readCallbacks(scope: ConfigScope, callbacks: TrainerConfig['callbacks']
       // Lightning's EarlyStopping defaults: patience 3, min_delta 0, mode min.
       found.earlyStopping = {
         path,
-        value: { monitor: canonicalMonitor(scope, [...argsPath, 'monitor'], a.monitor ?? 'val_final_loss'), patience: a.patience ?? 3, minDelta: a.min_delta ?? 0, mode: a.mode ?? 'min' },
+        value: {
+          monitor: canonicalMonitor(scope, [...argsPath, 'monitor'], a.monitor ?? 'val_final_loss'),
+          patience: a.patience ?? 3,
+          minDelta: a.min_delta ?? 0,
+          mode: a.mode ?? 'min',
+        },
       };
     } else {
       const a = checkWith(scope, CALLBACK_ARGS.ModelCheckpoint, callback.init_args ?? {}, argsPath);
       for (const key of CHECKPOINT_FILE_KEYS) {
-        if (a[key as keyof typeof a] !== undefined) addNotice(scope, [...argsPath, key], `Crucible keeps the best and the last checkpoint in the run folder; ${key} is ignored.`);
+        if (a[key as keyof typeof a] !== undefined)
+          addNotice(scope, [...argsPath, key], `Crucible keeps the best and the last checkpoint in the run folder; ${key} is ignored.`);
       }
       found.checkpoint = { path, value: { monitor: canonicalMonitor(scope, [...argsPath, 'monitor'], a.monitor ?? 'val_final_loss'), mode: a.mode ?? 'min' } };
     }
@@ -74,14 +80,26 @@ export function resolveTrainer(scope: ConfigScope, t: TrainerConfig): ResolvedTr
     addNotice(scope, [...BASE, key], `Lightning's ${key} is ignored (${why}).`);
   }
   if (t.min_epochs > t.max_epochs) {
-    throw configError(scope, [...BASE, 'min_epochs'], `trainer.min_epochs (${t.min_epochs}) exceeds trainer.max_epochs (${t.max_epochs}).`, 'Lower min_epochs or raise max_epochs.');
+    throw configError(
+      scope,
+      [...BASE, 'min_epochs'],
+      `trainer.min_epochs (${t.min_epochs}) exceeds trainer.max_epochs (${t.max_epochs}).`,
+      'Lower min_epochs or raise max_epochs.',
+    );
   }
   const callbacks = readCallbacks(scope, t.callbacks);
   const own = t.early_stopping;
   const earlyStopping = either(
     scope,
     'early_stopping',
-    own === undefined ? undefined : own && { monitor: canonicalMonitor(scope, [...BASE, 'early_stopping', 'monitor'], own.monitor), patience: own.patience, minDelta: own.min_delta, mode: own.mode },
+    own === undefined
+      ? undefined
+      : own && {
+          monitor: canonicalMonitor(scope, [...BASE, 'early_stopping', 'monitor'], own.monitor),
+          patience: own.patience,
+          minDelta: own.min_delta,
+          mode: own.mode,
+        },
     callbacks.earlyStopping,
   );
   const checkpoint = either(

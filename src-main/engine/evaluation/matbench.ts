@@ -24,7 +24,13 @@ export interface MatbenchTask {
 }
 
 export const MATBENCH_TASKS: Record<string, MatbenchTask> = {
-  expt_gap: { task: 'band_gap', leaderboard: [{ model: 'RF (matminer, Magpie)', mae: 0.446 }, { model: 'MODNet', mae: 0.333 }] },
+  expt_gap: {
+    task: 'band_gap',
+    leaderboard: [
+      { model: 'RF (matminer, Magpie)', mae: 0.446 },
+      { model: 'MODNet', mae: 0.333 },
+    ],
+  },
 };
 
 export interface MatbenchResult {

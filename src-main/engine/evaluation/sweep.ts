@@ -47,7 +47,14 @@ function errorOf(summary: RunSummary, task: string, kind: string): number | unde
 export async function runSweep(
   config: ResolvedRunConfig,
   data: LoadedData,
-  opts: { task: string; fractions: number[]; seeds: number; outDir: string; concurrency?: number; onEvent?: (point: { fraction: number; seed: number }, e: TrainingEvent) => void },
+  opts: {
+    task: string;
+    fractions: number[];
+    seeds: number;
+    outDir: string;
+    concurrency?: number;
+    onEvent?: (point: { fraction: number; seed: number }, e: TrainingEvent) => void;
+  },
 ): Promise<SweepResult> {
   const task = config.tasks.find((t) => t.name === opts.task && t.enabled);
   const taskData = data.set.tasks.find((t) => t.name === opts.task);
@@ -67,7 +74,10 @@ export async function runSweep(
   );
   const points = grid.map((g, i) => ({ ...g, trainRows: Math.round(labelledTrain * g.fraction), runDir: summaries[i].runDir, summary: summaries[i] }));
   const curve = opts.fractions.map((fraction) => {
-    const errors = points.filter((p) => p.fraction === fraction).map((p) => errorOf(p.summary, task.name, task.kind)).filter((e): e is number => e !== undefined);
+    const errors = points
+      .filter((p) => p.fraction === fraction)
+      .map((p) => errorOf(p.summary, task.name, task.kind))
+      .filter((e): e is number => e !== undefined);
     const mean = errors.reduce((a, b) => a + b, 0) / Math.max(errors.length, 1);
     const std = Math.sqrt(errors.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(errors.length, 1));
     return { fraction, trainRows: Math.round(labelledTrain * fraction), mean, std, runs: errors.length };
@@ -87,7 +97,10 @@ export function sweepTableCsv(result: SweepResult): string {
     for (const k of Object.keys(values)) if (!keys.includes(k)) keys.push(k);
     return { p, values };
   });
-  return toCsv(['fraction', 'seed', 'train_rows', ...keys], rows.map(({ p, values }) => [p.fraction, p.seed, p.trainRows, ...keys.map((k) => values[k])]));
+  return toCsv(
+    ['fraction', 'seed', 'train_rows', ...keys],
+    rows.map(({ p, values }) => [p.fraction, p.seed, p.trainRows, ...keys.map((k) => values[k])]),
+  );
 }
 
 /** The learning curve with log10 columns, ready for a log-log plot. */

@@ -65,7 +65,7 @@ export class FolderBrowser {
       if (dirent.isDirectory()) entries.push({ name: dirent.name, path: full, kind: existsSync(join(full, PROJECT_FILE)) ? 'project' : 'folder' });
       else if (opts.files && dirent.isFile() && DATA_FILE_PATTERN.test(dirent.name)) entries.push({ name: dirent.name, path: full, kind: 'file' });
     }
-    entries.sort((a, b) => (a.kind === 'file') === (b.kind === 'file') ? a.name.localeCompare(b.name) : a.kind === 'file' ? 1 : -1);
+    entries.sort((a, b) => ((a.kind === 'file') === (b.kind === 'file') ? a.name.localeCompare(b.name) : a.kind === 'file' ? 1 : -1));
     const atRoot = this.roots.includes(dir);
     return { path: dir, parent: atRoot ? null : dirname(dir), entries, roots: this.roots };
   }

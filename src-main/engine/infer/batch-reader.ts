@@ -76,7 +76,9 @@ export class BatchReader {
   private block(column: string, index: number): Promise<(string | null)[]> {
     let block = this.blocks.get(index);
     if (!block) {
-      block = this.rows([`CAST(${quoteIdentifier(column)} AS VARCHAR)`], index * this.blockRows, this.blockRows).then(([values]) => values as (string | null)[]);
+      block = this.rows([`CAST(${quoteIdentifier(column)} AS VARCHAR)`], index * this.blockRows, this.blockRows).then(
+        ([values]) => values as (string | null)[],
+      );
       this.blocks.set(index, block);
     }
     return block;
@@ -99,7 +101,11 @@ export class BatchReader {
 
   /** Copies numeric columns into `out` (row-major, NaN for missing); returns per row whether any value is present. */
   private async numbers(columns: string[], start: number, n: number, out: Float32Array): Promise<Uint8Array> {
-    const values = (await this.rows(columns.map((c) => `CAST(${quoteIdentifier(c)} AS DOUBLE)`), start, n)) as (number | null)[][];
+    const values = (await this.rows(
+      columns.map((c) => `CAST(${quoteIdentifier(c)} AS DOUBLE)`),
+      start,
+      n,
+    )) as (number | null)[][];
     const width = columns.length;
     const any = new Uint8Array(n);
     values.forEach((column, j) => {

@@ -39,7 +39,10 @@ export interface PlanOptions {
 export const ID_LIKE = /(^|[_\s-])id$/i;
 
 function listed(names: readonly string[]): string {
-  const shown = names.slice(0, 5).map((n) => `"${n}"`).join(', ');
+  const shown = names
+    .slice(0, 5)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
@@ -47,7 +50,11 @@ function requireColumn(input: InputTable, name: string, what: string): void {
   if (input.columns.some((c) => c.name === name)) return;
   throw new CrucibleError('bad-input', `The ${what} "${name}" is not a column of ${input.file}.`, {
     location: { file: input.file },
-    hint: suggestionHint(name, input.columns.map((c) => c.name), 'column'),
+    hint: suggestionHint(
+      name,
+      input.columns.map((c) => c.name),
+      'column',
+    ),
   });
 }
 
@@ -58,10 +65,14 @@ function descriptorSource(manifest: BundleManifest, input: InputTable, opts: Pla
   if (missing.length === 0 && opts.formulaColumn === undefined) return { kind: 'columns', columns: wanted };
   const f = manifest.input.featurizer;
   if (!f) {
-    throw new CrucibleError('bad-input', `${input.file} lacks ${missing.length} of the ${wanted.length} numeric descriptor columns the model reads: ${listed(missing)}.`, {
-      location: { file: input.file },
-      hint: 'The model was trained on descriptor files; give the same columns (manifest.json lists them under input.descriptors.columns).',
-    });
+    throw new CrucibleError(
+      'bad-input',
+      `${input.file} lacks ${missing.length} of the ${wanted.length} numeric descriptor columns the model reads: ${listed(missing)}.`,
+      {
+        location: { file: input.file },
+        hint: 'The model was trained on descriptor files; give the same columns (manifest.json lists them under input.descriptors.columns).',
+      },
+    );
   }
   const texts = input.columns.filter((c) => c.kind === 'text');
   let column = opts.formulaColumn;
@@ -75,15 +86,23 @@ function descriptorSource(manifest: BundleManifest, input: InputTable, opts: Pla
     });
   }
   if (!texts.some((c) => c.name === column)) {
-    throw new CrucibleError('bad-input', `Column "${column}" holds ${input.columns.find((c) => c.name === column)!.kind === 'list' ? 'lists' : 'numbers'}, not chemical formulas.`, {
-      location: { file: input.file, column },
-    });
+    throw new CrucibleError(
+      'bad-input',
+      `Column "${column}" holds ${input.columns.find((c) => c.name === column)!.kind === 'list' ? 'lists' : 'numbers'}, not chemical formulas.`,
+      {
+        location: { file: input.file, column },
+      },
+    );
   }
   const featurizer = getFeaturizer(f.id);
   if (featurizer.tableSha256 !== f.tableSha256) {
-    throw new CrucibleError('unsupported', `The model was trained with a different ${f.id} element table (sha-256 ${f.tableSha256.slice(0, 12)}…) than this Crucible has (${featurizer.tableSha256.slice(0, 12)}…), so formulas would not give its descriptors.`, {
-      hint: 'Give the descriptor columns in the input instead, or use the Crucible version the model was trained with.',
-    });
+    throw new CrucibleError(
+      'unsupported',
+      `The model was trained with a different ${f.id} element table (sha-256 ${f.tableSha256.slice(0, 12)}…) than this Crucible has (${featurizer.tableSha256.slice(0, 12)}…), so formulas would not give its descriptors.`,
+      {
+        hint: 'Give the descriptor columns in the input instead, or use the Crucible version the model was trained with.',
+      },
+    );
   }
   return { kind: 'featurize', column, featurizer };
 }
@@ -98,10 +117,14 @@ function structureSource(manifest: BundleManifest, input: InputTable, notes: str
     return null;
   }
   if (present.length < s.columns.length) {
-    throw new CrucibleError('bad-input', `${input.file} has only ${present.length} of the ${s.columns.length} structure descriptor columns; missing: ${listed(s.columns.filter((c) => !numeric.has(c)))}.`, {
-      location: { file: input.file },
-      hint: 'Give all of them (empty cells are fine), or none to predict from composition alone.',
-    });
+    throw new CrucibleError(
+      'bad-input',
+      `${input.file} has only ${present.length} of the ${s.columns.length} structure descriptor columns; missing: ${listed(s.columns.filter((c) => !numeric.has(c)))}.`,
+      {
+        location: { file: input.file },
+        hint: 'Give all of them (empty cells are fine), or none to predict from composition alone.',
+      },
+    );
   }
   return s.columns;
 }
@@ -117,10 +140,14 @@ function stepsSource(task: ManifestTask, input: InputTable, opts: PlanOptions, n
   }
   if (has) return { kind: 'column', column: column! };
   if (modelGrid) return { kind: 'grid', grid: modelGrid, column };
-  throw new CrucibleError('bad-input', `Task "${task.name}" was trained on curves with different x-grids, so ${input.file} needs column "${column}" with each row's x values.`, {
-    location: { file: input.file },
-    hint: `Add "${column}" as a list column (cells like [100, 200, 300]).`,
-  });
+  throw new CrucibleError(
+    'bad-input',
+    `Task "${task.name}" was trained on curves with different x-grids, so ${input.file} needs column "${column}" with each row's x values.`,
+    {
+      location: { file: input.file },
+      hint: `Add "${column}" as a list column (cells like [100, 200, 300]).`,
+    },
+  );
 }
 
 export function planInputs(manifest: BundleManifest, input: InputTable, opts: PlanOptions): InputPlan {

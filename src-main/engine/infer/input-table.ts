@@ -36,13 +36,18 @@ export interface InputTable {
 export async function loadInputTable(sql: SqlConnection, file: string, table: string, staging: string): Promise<InputTable> {
   const path = resolve(file);
   const name = basename(path);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new CrucibleError('not-found', `Input file ${path} does not exist.`, { hint: 'Check the path of the file to predict.' });
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new CrucibleError('not-found', `Input file ${path} does not exist.`, { hint: 'Check the path of the file to predict.' });
   const staged = await importerFor(path).stage(sql, path, staging);
   failOnErrors(name, staged.problems);
   const analysis = await analyseColumns(sql, staging, await stagedColumns(sql, staging), name, staged.rowNumbers);
   const problems = [...staged.problems, ...analysis.problems];
   failOnErrors(name, problems);
-  if (analysis.rowCount === 0) throw new CrucibleError('bad-input', `${name} has a header but no data rows.`, { location: { file: name }, hint: 'Add the materials to predict below the header row.' });
+  if (analysis.rowCount === 0)
+    throw new CrucibleError('bad-input', `${name} has a header but no data rows.`, {
+      location: { file: name },
+      hint: 'Add the materials to predict below the header row.',
+    });
   await sql.run(`CREATE TABLE ${quoteIdentifier(table)} AS SELECT * FROM ${stagedRelation(staging, analysis.columns).from} ORDER BY ${RID}`);
   await sql.run(`DROP TABLE ${quoteIdentifier(staging)}`);
   return { table, path, file: name, format: staged.format, rowCount: analysis.rowCount, columns: analysis.columns, rowNumbers: staged.rowNumbers, problems };

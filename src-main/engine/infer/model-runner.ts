@@ -18,9 +18,7 @@ const tensor = (data: Float32Array, rows: number, width: number) => new ort.Tens
 
 /** Whether a sequence task's ONNX output has a fixed number of points (its head ignores the x values). */
 export function fixedLengthOutputs(session: ModelSession): (task: ManifestTask) => boolean {
-  const fixed = new Set(
-    session.session.outputMetadata.filter((m) => m.isTensor && typeof m.shape[1] === 'number').map((m) => m.name),
-  );
+  const fixed = new Set(session.session.outputMetadata.filter((m) => m.isTensor && typeof m.shape[1] === 'number').map((m) => m.name));
   return (task) => fixed.has(task.output);
 }
 
@@ -75,7 +73,10 @@ export class ModelRunner {
     const out = new Map<string, TaskPrediction>();
     const onGrid = this.manifest.tasks.filter((t) => this.plan.steps.get(t.name)?.kind !== 'column');
     if (onGrid.length > 0) {
-      const results = await this.session.session.run(this.baseFeeds(batch.n, batch.x, batch.structure), onGrid.map((t) => t.output));
+      const results = await this.session.session.run(
+        this.baseFeeds(batch.n, batch.x, batch.structure),
+        onGrid.map((t) => t.output),
+      );
       for (const t of onGrid) {
         const result = results[t.output];
         out.set(t.name, { kind: 'matrix', data: result.data as Float32Array, width: Number(result.dims[1]) });

@@ -26,7 +26,9 @@ export async function openModel(model: string, opts: { project?: Project; onNoti
     return { label: basename(path), manifest: contents.manifest, onnx: contents.members.get(MEMBERS.model)! };
   }
   if (!existsSync(path) && !opts.project) {
-    throw new CrucibleError('not-found', `There is no model at ${path}.`, { hint: 'Give a .crucible bundle, a training run folder, or with --project the name of a project model.' });
+    throw new CrucibleError('not-found', `There is no model at ${path}.`, {
+      hint: 'Give a .crucible bundle, a training run folder, or with --project the name of a project model.',
+    });
   }
   const bundle = await readBundle(existsSync(path) ? path : await modelFile(opts.project!, model));
   return { label: bundle.source, manifest: bundle.manifest, onnx: bundle.members.get(MEMBERS.model)! };

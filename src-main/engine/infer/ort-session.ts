@@ -38,7 +38,8 @@ function bindingDir(): string {
 
 /** Why the CUDA provider cannot be tried here, or null when its library is installed. */
 export function cudaUnavailableReason(): string | null {
-  if (!['linux', 'win32'].includes(process.platform) || process.arch !== 'x64') return `onnxruntime-node has no CUDA provider for ${process.platform}-${process.arch}`;
+  if (!['linux', 'win32'].includes(process.platform) || process.arch !== 'x64')
+    return `onnxruntime-node has no CUDA provider for ${process.platform}-${process.arch}`;
   const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
   return existsSync(join(bindingDir(), library)) ? null : `the CUDA execution provider is not installed (${library} is missing)`;
 }
@@ -73,6 +74,8 @@ export async function createModelSession(onnx: Uint8Array, opts: SessionOptions 
   try {
     return { session: await create(onnx, 'cpu', threads), provider: 'cpu', threads, ...(fallbackReason ? { fallbackReason } : {}) };
   } catch (e) {
-    throw new CrucibleError('bad-input', `onnxruntime cannot load the model (${(e as Error).message.split('\n')[0]}).`, { hint: 'Export the model again from its training run.' });
+    throw new CrucibleError('bad-input', `onnxruntime cannot load the model (${(e as Error).message.split('\n')[0]}).`, {
+      hint: 'Export the model again from its training run.',
+    });
   }
 }

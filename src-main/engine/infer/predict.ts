@@ -47,9 +47,7 @@ export interface PredictInput {
   keep?: string[];
 }
 
-export type PredictEvent =
-  | { type: 'status'; message: string }
-  | { type: 'progress'; done: number; total: number; rowsPerSecond: number };
+export type PredictEvent = { type: 'status'; message: string } | { type: 'progress'; done: number; total: number; rowsPerSecond: number };
 
 /** A row without (some) predictions: its 1-based spreadsheet row and why. */
 export interface ReportedFailure {
@@ -99,12 +97,25 @@ function rowsTableMeta(input: InputTable, plan: InputPlan, select: OutputSelect,
   };
 }
 
-async function storeTable(project: Project, sql: SqlConnection, select: OutputSelect, input: InputTable, plan: InputPlan, job: PredictInput, parquet: string | null): Promise<string> {
+async function storeTable(
+  project: Project,
+  sql: SqlConnection,
+  select: OutputSelect,
+  input: InputTable,
+  plan: InputPlan,
+  job: PredictInput,
+  parquet: string | null,
+): Promise<string> {
   const name = job.table ?? `${defaultTableName(input.file)}_predictions`.slice(0, 63);
   const temp = parquet ? null : join(tmpdir(), `crucible-predictions-${randomBytes(6).toString('hex')}.parquet`);
   try {
     if (temp) await copyToFile(sql, select.sql, temp, 'parquet');
-    const meta = await storeInProject(project, { name, replace: job.replace, parquet: (parquet ?? temp)!, meta: rowsTableMeta(input, plan, select, await sha256File(input.path)) });
+    const meta = await storeInProject(project, {
+      name,
+      replace: job.replace,
+      parquet: (parquet ?? temp)!,
+      meta: rowsTableMeta(input, plan, select, await sha256File(input.path)),
+    });
     return meta.name;
   } finally {
     if (temp) await rm(temp, { force: true });
@@ -126,7 +137,15 @@ interface BatchCounts {
 }
 
 /** Every row through reader → onnxruntime → predictions table, batch by batch, with progress and cancellation. */
-async function predictAll(reader: BatchReader, runner: ModelRunner, predictions: PredictionTable, rowCount: number, batchSize: number, ctx: JobContext<PredictEvent>, started: number): Promise<BatchCounts> {
+async function predictAll(
+  reader: BatchReader,
+  runner: ModelRunner,
+  predictions: PredictionTable,
+  rowCount: number,
+  batchSize: number,
+  ctx: JobContext<PredictEvent>,
+  started: number,
+): Promise<BatchCounts> {
   const counts: BatchCounts = { failures: [], failureCount: 0, rowsWithoutPredictions: 0 };
   let lastProgress = 0;
   for (let start = 0; start < rowCount; start += batchSize) {
@@ -155,7 +174,10 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
     notes.push(message);
     ctx.emit({ type: 'status', message });
   };
-  if (!job.output && !job.project) throw new CrucibleError('bad-input', 'Nowhere to put the predictions.', { hint: 'Give an output file (--out predictions.csv), or a project (--project DIR) to store them as a table.' });
+  if (!job.output && !job.project)
+    throw new CrucibleError('bad-input', 'Nowhere to put the predictions.', {
+      hint: 'Give an output file (--out predictions.csv), or a project (--project DIR) to store them as a table.',
+    });
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new CrucibleError('bad-input', `The batch size must be a positive whole number, not ${batchSize}.`);
   const out = job.output ? checkOutputPath(job.output, job.input) : null;
@@ -167,9 +189,14 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
   const store = await DataStore.inMemory();
   let reader: BatchReader | undefined;
   try {
-    ctx.emit({ type: 'status', message: `Model ${model.label} on ${session.provider === 'cuda' ? 'CUDA' : `the CPU (${session.threads === 1 ? '1 thread' : `${session.threads} threads`})`}${session.fallbackReason ? `; not CUDA: ${session.fallbackReason}` : ''}` });
+    ctx.emit({
+      type: 'status',
+      message: `Model ${model.label} on ${session.provider === 'cuda' ? 'CUDA' : `the CPU (${session.threads === 1 ? '1 thread' : `${session.threads} threads`})`}${session.fallbackReason ? `; not CUDA: ${session.fallbackReason}` : ''}`,
+    });
     const suffix = randomBytes(6).toString('hex');
-    const input = await store.transaction((sql) => loadInputTable(sql, job.input, `${INTERNAL_TABLE_PREFIX}input_${suffix}`, `${INTERNAL_TABLE_PREFIX}staging_${suffix}`));
+    const input = await store.transaction((sql) =>
+      loadInputTable(sql, job.input, `${INTERNAL_TABLE_PREFIX}input_${suffix}`, `${INTERNAL_TABLE_PREFIX}staging_${suffix}`),
+    );
     for (const p of input.problems) note(describeProblem(p));
     const plan = planInputs(manifest, input, { formulaColumn: job.formulaColumn, keep: job.keep, fixedLength: fixedLengthOutputs(session) });
     for (const n of plan.notes) note(n);

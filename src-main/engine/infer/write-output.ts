@@ -21,9 +21,14 @@ const FORMATS: Record<string, OutputFormat> = { '.csv': 'csv', '.parquet': 'parq
 export function checkOutputPath(file: string, input: string): { path: string; format: OutputFormat } {
   const path = resolve(file);
   const format = FORMATS[extname(path).toLowerCase()];
-  if (!format) throw new CrucibleError('bad-input', `Cannot write predictions to ${basename(path)}: the name must end in .csv or .parquet.`, { hint: 'Choose the format by the file name, e.g. predictions.csv.' });
-  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new CrucibleError('not-found', `Folder ${dirname(path)} does not exist.`, { hint: 'Create it first, or write the predictions elsewhere.' });
-  if (path === resolve(input)) throw new CrucibleError('bad-input', `The output ${basename(path)} would overwrite the input file.`, { hint: 'Choose another output name.' });
+  if (!format)
+    throw new CrucibleError('bad-input', `Cannot write predictions to ${basename(path)}: the name must end in .csv or .parquet.`, {
+      hint: 'Choose the format by the file name, e.g. predictions.csv.',
+    });
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory())
+    throw new CrucibleError('not-found', `Folder ${dirname(path)} does not exist.`, { hint: 'Create it first, or write the predictions elsewhere.' });
+  if (path === resolve(input))
+    throw new CrucibleError('bad-input', `The output ${basename(path)} would overwrite the input file.`, { hint: 'Choose another output name.' });
   return { path, format };
 }
 
@@ -56,7 +61,9 @@ export async function storeInProject(project: Project, table: StoredTable): Prom
   try {
     const existing = (await store.listTables()).find(same);
     if ((existing || project.tables.some(same)) && !table.replace) {
-      throw new CrucibleError('already-exists', `The project already has a table "${existing?.name ?? table.name}".`, { hint: 'Choose another name with --table, or pass --replace.' });
+      throw new CrucibleError('already-exists', `The project already has a table "${existing?.name ?? table.name}".`, {
+        hint: 'Choose another name with --table, or pass --replace.',
+      });
     }
     const before = project.description;
     try {

@@ -29,17 +29,20 @@ export function runInWorker<K extends JobKind>(
   signal?.addEventListener('abort', cancel, { once: true });
   return new Promise<JobOutput<K>>((resolve, reject) => {
     let settled = false;
-    worker.on('message', (message: { event?: JobEvent<K>; result?: JobOutput<K>; error?: { code: ErrorCode; message: string; hint?: string; location?: object } }) => {
-      if (message.event !== undefined) onEvent(message.event);
-      else if (message.error) {
-        settled = true;
-        const e = message.error;
-        reject(new CrucibleError(e.code, e.message, { hint: e.hint, location: e.location }));
-      } else if ('result' in message) {
-        settled = true;
-        resolve(message.result as JobOutput<K>);
-      }
-    });
+    worker.on(
+      'message',
+      (message: { event?: JobEvent<K>; result?: JobOutput<K>; error?: { code: ErrorCode; message: string; hint?: string; location?: object } }) => {
+        if (message.event !== undefined) onEvent(message.event);
+        else if (message.error) {
+          settled = true;
+          const e = message.error;
+          reject(new CrucibleError(e.code, e.message, { hint: e.hint, location: e.location }));
+        } else if ('result' in message) {
+          settled = true;
+          resolve(message.result as JobOutput<K>);
+        }
+      },
+    );
     worker.on('error', (e) => {
       settled = true;
       reject(e);

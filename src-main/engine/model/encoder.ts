@@ -32,7 +32,10 @@ export class Encoder {
   readonly deposit: Dense;
   readonly hiddenDim: number;
 
-  constructor(store: ParamStore, readonly options: EncoderOptions) {
+  constructor(
+    store: ParamStore,
+    readonly options: EncoderOptions,
+  ) {
     const block = { activation: options.activation, norm: options.norm, residual: options.residual, dropout: options.dropout, group: ENCODER_GROUP };
     this.formula = new Mlp(store, 'encoder.formula', options.inputDim, { ...block, dims: options.hiddenDims });
     this.hiddenDim = this.formula.outDim;

@@ -63,7 +63,13 @@ export class MultiTaskModel {
         throw new CrucibleError('bad-config', `Task "${task.name}" is ${task.kind} but head "${task.head}" is for ${type.kind} tasks.`);
       }
       const options = type.options.parse(task.headOptions);
-      this.heads.set(task.name, type.build({ store: this.store, prefix: `head.${task.name}`, group: headGroup(task.name), inputDim: spec.encoder.depositDim, data: task.data }, options));
+      this.heads.set(
+        task.name,
+        type.build(
+          { store: this.store, prefix: `head.${task.name}`, group: headGroup(task.name), inputDim: spec.encoder.depositDim, data: task.data },
+          options,
+        ),
+      );
     }
     if (spec.lora && spec.lora.rank > 0) this.store.addLora('encoder.', spec.lora.rank, spec.lora.alpha, LORA_GROUP);
     for (const task of spec.tasks) {

@@ -4,7 +4,7 @@
  * checkpoints save and load them, and the exporter reads their values.
  */
 import { CrucibleError } from '../errors';
-import { Rng } from '../util/random';
+import type { Rng } from '../util/random';
 import { tf, type Variable } from './tf';
 
 export type Init =

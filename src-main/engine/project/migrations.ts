@@ -38,11 +38,10 @@ export function upgradeProjectFile<T = ProjectFile>(
 ): T {
   let version = formatVersionOf(raw, file);
   if (version > target.version) {
-    throw new CrucibleError(
-      'unsupported-version',
-      `${file} has format version ${version}, but this Crucible reads format versions up to ${target.version}.`,
-      { location: { file }, hint: 'Open it with a newer Crucible.' },
-    );
+    throw new CrucibleError('unsupported-version', `${file} has format version ${version}, but this Crucible reads format versions up to ${target.version}.`, {
+      location: { file },
+      hint: 'Open it with a newer Crucible.',
+    });
   }
   let doc = raw;
   while (version < target.version) {

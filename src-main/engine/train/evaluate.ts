@@ -20,7 +20,13 @@ export interface SplitOutputs {
   masks: Map<string, Float32Array>;
 }
 
-export async function predictSplit(model: MultiTaskModel, set: TrainingSet, split: SplitName, batchSize: number, tasks: readonly string[]): Promise<SplitOutputs> {
+export async function predictSplit(
+  model: MultiTaskModel,
+  set: TrainingSet,
+  split: SplitName,
+  batchSize: number,
+  tasks: readonly string[],
+): Promise<SplitOutputs> {
   const ops = createTfOps(model.store, { training: false });
   const chunks = new Map<string, Float32Array[]>(tasks.map((t) => [t, []]));
   const targetChunks = new Map<string, Float32Array[]>(tasks.map((t) => [t, []]));

@@ -174,7 +174,10 @@ function perTaskGradients(input: StepInput, weighting: Weighting, shape: Omit<Gr
   const perTask = new Map<string, NamedGrads>();
   const rawLosses = new Map<string, number>();
   for (const name of selected) {
-    const { value, grads } = model.store.variableGrads(() => input.lossOf(name, model.forward(stepOps(), batchInputs(data, batch, input.dropStructure), [name])[name]), input.variables);
+    const { value, grads } = model.store.variableGrads(
+      () => input.lossOf(name, model.forward(stepOps(), batchInputs(data, batch, input.dropStructure), [name])[name]),
+      input.variables,
+    );
     rawLosses.set(name, value.dataSync()[0]);
     value.dispose();
     perTask.set(name, grads);

@@ -13,7 +13,14 @@ export async function evaluateOldTasks(model: MultiTaskModel, source: InitSource
   const set = source.data!.set;
   const tasks = source.header.modelSpec.tasks.map((t) => t.name).filter((t) => set.tasks.some((d) => d.name === t));
   const scaled = applyScaling(set, { ...source.header.scaling, tasks: source.header.scaling.tasks.filter((t) => tasks.includes(t.name)) });
-  const result = await evaluateSplit(model, { ...scaled, tasks: scaled.tasks.filter((t) => tasks.includes(t.name)) }, source.header.scaling, 'test', batchSize, tasks);
+  const result = await evaluateSplit(
+    model,
+    { ...scaled, tasks: scaled.tasks.filter((t) => tasks.includes(t.name)) },
+    source.header.scaling,
+    'test',
+    batchSize,
+    tasks,
+  );
   return result.metrics;
 }
 

@@ -55,7 +55,8 @@ export function mergeSpecs(spec: ModelSpec, source: CheckpointHeader): { spec: M
   const kept = source.modelSpec.tasks.filter((t) => !names.has(t.name));
   const e = spec.encoder;
   const s = source.modelSpec.encoder;
-  const same = e.inputDim === s.inputDim && e.depositDim === s.depositDim && e.hiddenDims.join() === s.hiddenDims.join() && Boolean(e.structure) === Boolean(s.structure);
+  const same =
+    e.inputDim === s.inputDim && e.depositDim === s.depositDim && e.hiddenDims.join() === s.hiddenDims.join() && Boolean(e.structure) === Boolean(s.structure);
   if (!same) {
     throw new CrucibleError(
       'bad-config',

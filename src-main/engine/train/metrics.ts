@@ -113,7 +113,7 @@ export function rocAuc(scores: Values, labels: Values): number | null {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && scores[order[end]] === scores[order[start]]) end++;
     // Ranks start..end−1 (0-based) share the mean 1-based rank.

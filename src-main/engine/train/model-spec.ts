@@ -36,7 +36,10 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
   }
   let structure: ModelSpec['encoder']['structure'];
   if (m.structure) {
-    if (!set.structure) throw new CrucibleError('bad-config', 'with_structure is on, but no structure descriptors were loaded.', { hint: 'Set data.init_args.structure_desc_source.' });
+    if (!set.structure)
+      throw new CrucibleError('bad-config', 'with_structure is on, but no structure descriptors were loaded.', {
+        hint: 'Set data.init_args.structure_desc_source.',
+      });
     const width = set.structure.names.length;
     if (m.structure.inputDim !== 'auto' && m.structure.inputDim !== width) {
       throw new CrucibleError('bad-config', `struct_block_dims starts with ${m.structure.inputDim}, but the structure descriptors have ${width} columns.`);
@@ -48,7 +51,10 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
     if (!data) throw new CrucibleError('internal', `Task "${t.name}" was not assembled.`);
     const width = data.kind === 'classification' ? data.classes!.length : data.width;
     if (t.numClasses !== null && data.kind === 'classification' && t.numClasses !== width) {
-      throw new CrucibleError('bad-config', `Task "${t.name}" declares num_classes ${t.numClasses}, but its column holds ${width} classes (${data.classes!.join(', ')}).`);
+      throw new CrucibleError(
+        'bad-config',
+        `Task "${t.name}" declares num_classes ${t.numClasses}, but its column holds ${width} classes (${data.classes!.join(', ')}).`,
+      );
     }
     if (t.outputWidth !== null && data.kind === 'regression' && t.outputWidth !== width) {
       throw new CrucibleError('bad-config', `Task "${t.name}" declares ${t.outputWidth} outputs, but its column holds ${width} values per row.`);
@@ -63,7 +69,16 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
     };
   });
   return {
-    encoder: { inputDim, hiddenDims: m.hiddenDims, depositDim: m.depositDim, activation: m.activation, norm: m.norm, residual: m.residual, dropout: m.dropout, structure },
+    encoder: {
+      inputDim,
+      hiddenDims: m.hiddenDims,
+      depositDim: m.depositDim,
+      activation: m.activation,
+      norm: m.norm,
+      residual: m.residual,
+      dropout: m.dropout,
+      structure,
+    },
     tasks,
     ...(m.lora && { lora: m.lora }),
   };

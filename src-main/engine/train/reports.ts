@@ -20,11 +20,15 @@ export interface MetricsReport {
   forgetting?: ForgettingReport;
 }
 
-export type ForgettingReport =
-  | { tasks: Record<string, Record<string, { before: number; after: number; change: number }>> }
-  | { note: string };
+export type ForgettingReport = { tasks: Record<string, Record<string, { before: number; after: number; change: number }>> } | { note: string };
 
-export function metricsReport(set: TrainingSet, tasks: readonly string[], val: SplitEvaluation, test: SplitEvaluation, run: Pick<MetricsReport, 'best_epoch' | 'epochs_run' | 'stopped_early'>): MetricsReport {
+export function metricsReport(
+  set: TrainingSet,
+  tasks: readonly string[],
+  val: SplitEvaluation,
+  test: SplitEvaluation,
+  run: Pick<MetricsReport, 'best_epoch' | 'epochs_run' | 'stopped_early'>,
+): MetricsReport {
   const out: MetricsReport['tasks'] = {};
   for (const task of set.tasks) {
     if (!tasks.includes(task.name)) continue;

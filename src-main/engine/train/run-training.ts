@@ -54,10 +54,7 @@ export interface RunAnalysis {
   dataMaps?: boolean;
 }
 
-export type TrainingEvent =
-  | { type: 'status'; message: string }
-  | { type: 'progress'; progress: ProgressEvent }
-  | { type: 'done'; summary: RunSummary };
+export type TrainingEvent = { type: 'status'; message: string } | { type: 'progress'; progress: ProgressEvent } | { type: 'done'; summary: RunSummary };
 
 export interface RunSummary {
   runDir: string;
@@ -88,7 +85,9 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
   try {
     if (source) {
       const { loaded, fresh } = loadInitWeights(model, source, merged.kept);
-      status(`Started from ${source.label}: ${loaded.length} parameters loaded, ${fresh.length} new${merged.kept.length ? `; kept (not trained): ${merged.kept.join(', ')}` : ''}`);
+      status(
+        `Started from ${source.label}: ${loaded.length} parameters loaded, ${fresh.length} new${merged.kept.length ? `; kept (not trained): ${merged.kept.join(', ')}` : ''}`,
+      );
     }
     applyFreezing(cfg, model);
     const evalBatch = Math.max(cfg.data.batchSize, 256);
@@ -135,7 +134,15 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
     // Checkpoint after the training callbacks: its 'last' save must capture their state after the epoch. The
     // measurements come after it, so positions (and resumes) match a run without them; the affinity's sums
     // are complete before any epoch-end hook runs.
-    const callbacks: TrainingCallback[] = [new NanGuard(), ...(early ? [early] : []), progress, recorder, best, ...(affinity ? [affinity] : []), ...(dataMaps ? [dataMaps] : [])];
+    const callbacks: TrainingCallback[] = [
+      new NanGuard(),
+      ...(early ? [early] : []),
+      progress,
+      recorder,
+      best,
+      ...(affinity ? [affinity] : []),
+      ...(dataMaps ? [dataMaps] : []),
+    ];
 
     let startEpoch = 0;
     const provenance: Provenance = {
@@ -187,7 +194,11 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       const taskNames = enabled.map((t) => t.name);
       const val = await evaluateSplit(model, scaled, scaling, 'val', evalBatch, taskNames);
       const test = await evaluateSplit(model, scaled, scaling, 'test', evalBatch, taskNames);
-      metrics = metricsReport(set, taskNames, val, test, { best_epoch: best.bestEpoch + 1, epochs_run: result.lastEpoch + 1, stopped_early: result.stop?.reason ?? null });
+      metrics = metricsReport(set, taskNames, val, test, {
+        best_epoch: best.bestEpoch + 1,
+        epochs_run: result.lastEpoch + 1,
+        stopped_early: result.stop?.reason ?? null,
+      });
       if (source) {
         metrics.forgetting = forgettingBefore
           ? forgettingReport(forgettingBefore, await evaluateOldTasks(model, source, evalBatch))

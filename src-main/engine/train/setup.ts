@@ -33,7 +33,9 @@ interface GroupPlan {
  * weights, LoRA adapters and the self-supervised decoders; every head has its own optimiser settings.
  */
 function groupPlans(cfg: ResolvedRunConfig, model: MultiTaskModel): GroupPlan[] {
-  const plans: GroupPlan[] = [{ id: ENCODER_GROUP, storeGroups: [ENCODER_GROUP, WEIGHTING_GROUP, LORA_GROUP, SSL_GROUP], settings: cfg.model.encoderOptimizer }];
+  const plans: GroupPlan[] = [
+    { id: ENCODER_GROUP, storeGroups: [ENCODER_GROUP, WEIGHTING_GROUP, LORA_GROUP, SSL_GROUP], settings: cfg.model.encoderOptimizer },
+  ];
   for (const task of cfg.tasks) {
     if (model.heads.has(task.name)) plans.push({ id: headGroup(task.name), storeGroups: [headGroup(task.name)], settings: task.optimizer });
   }

@@ -50,7 +50,12 @@ export interface SessionParts {
   history: Logs[];
 }
 
-export async function saveCheckpoint(path: string, header: Omit<ModelHeader, 'params' | 'formatVersion'>, model: MultiTaskModel, session?: SessionParts): Promise<void> {
+export async function saveCheckpoint(
+  path: string,
+  header: Omit<ModelHeader, 'params' | 'formatVersion'>,
+  model: MultiTaskModel,
+  session?: SessionParts,
+): Promise<void> {
   const snapshot = model.store.snapshot();
   const blobs: Record<string, Float32Array> = { params: snapshot.data };
   const full: CheckpointHeader = { ...header, formatVersion: CHECKPOINT_FORMAT, params: snapshot.specs };
@@ -82,7 +87,10 @@ export async function saveCheckpoint(path: string, header: Omit<ModelHeader, 'pa
 export async function readCheckpointFile(path: string): Promise<{ header: CheckpointHeader; blobs: Record<string, Float32Array> }> {
   const contents = await readCheckpoint<CheckpointHeader>(path);
   if (contents.header.formatVersion !== CHECKPOINT_FORMAT) {
-    throw new CrucibleError('unsupported-version', `${path} has checkpoint format ${contents.header.formatVersion}; this Crucible reads format ${CHECKPOINT_FORMAT}.`);
+    throw new CrucibleError(
+      'unsupported-version',
+      `${path} has checkpoint format ${contents.header.formatVersion}; this Crucible reads format ${CHECKPOINT_FORMAT}.`,
+    );
   }
   return contents;
 }

@@ -6,16 +6,7 @@ const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
 /** Any typed array a shuffle can permute in place. */
-export type ShuffleableArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | unknown[];
+export type ShuffleableArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | unknown[];
 
 /** Reduces a user seed (any safe integer, negative included) to 32 bits without discarding its high bits. */
 export function seedToUint32(seed: number): number {

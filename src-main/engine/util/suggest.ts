@@ -46,6 +46,9 @@ export function suggestionHint(name: string, candidates: readonly string[], what
   const nearest = nearestName(name, candidates);
   if (nearest !== undefined) return `Did you mean "${nearest}"?`;
   if (candidates.length === 0) return `There are no ${what}s.`;
-  const shown = candidates.slice(0, 12).map((c) => `"${c}"`).join(', ');
+  const shown = candidates
+    .slice(0, 12)
+    .map((c) => `"${c}"`)
+    .join(', ');
   return `Valid ${what}s: ${shown}${candidates.length > 12 ? ', …' : ''}.`;
 }

@@ -6,7 +6,10 @@ export function showCell(value: Cell | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return num(value, 6);
   if (Array.isArray(value)) {
-    const head = value.slice(0, 3).map((v) => num(v, 3)).join(', ');
+    const head = value
+      .slice(0, 3)
+      .map((v) => num(v, 3))
+      .join(', ');
     return `[${value.length}] ${head}${value.length > 3 ? ', …' : ''}`;
   }
   return String(value);

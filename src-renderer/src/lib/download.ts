@@ -22,5 +22,10 @@ export function downloadDataUrl(filename: string, dataUrl: string): void {
 
 /** A file-name-safe stem: `Band gap (eV)` → `band-gap-ev`. */
 export function fileStem(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'export';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'export'
+  );
 }

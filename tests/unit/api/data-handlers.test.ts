@@ -39,13 +39,20 @@ describe('data handlers', () => {
       { name: 'is_metal', type: 'BIGINT', kind: 'number', missing: 0 },
     ]);
     expect(p.rows[0]).toEqual({ formula: 'Ag(AuS)2', band_gap_eV: 0, is_metal: 1 });
-    const d = await call<RequestResult<'data:preview-file'>>(router, 'data:preview-file', { file: dos, options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    const d = await call<RequestResult<'data:preview-file'>>(router, 'data:preview-file', {
+      file: dos,
+      options: { curves: [{ y: 'dos', x: 'frequency_grid' }] },
+    });
     expect(d.columns.find((c) => c.name === 'dos')).toMatchObject({ kind: 'list', type: 'DOUBLE[]' });
     expect((d.rows[0].dos as number[]).length).toBe(51);
   });
 
   it('imports with a curve declaration and lists the table with its columns', async () => {
-    const r = await call<RequestResult<'data:import'>>(router, 'data:import', { file: dos, table: 'phonon_dos', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    const r = await call<RequestResult<'data:import'>>(router, 'data:import', {
+      file: dos,
+      table: 'phonon_dos',
+      options: { curves: [{ y: 'dos', x: 'frequency_grid' }] },
+    });
     expect(r.imported).toBe(true);
     if (!r.imported) return;
     expect(r.table).toMatchObject({ name: 'phonon_dos', rowCount: 1602, formulaColumn: 'formula', curves: [{ y: 'dos', x: 'frequency_grid' }] });
@@ -61,7 +68,11 @@ describe('data handlers', () => {
   it('returns a refused file with its problems located by row and column, and imports nothing', async () => {
     const broken = join(scratch.dir, 'broken.csv');
     writeFileSync(broken, 'formula,dos,grid\nNaCl,"[1, 2]","[0, 1]"\nKCl,"[1, 2, 3]","[0, 1]"\n');
-    const r = await call<RequestResult<'data:import'>>(router, 'data:import', { file: broken, table: 'broken', options: { curves: [{ y: 'dos', x: 'grid' }] } });
+    const r = await call<RequestResult<'data:import'>>(router, 'data:import', {
+      file: broken,
+      table: 'broken',
+      options: { curves: [{ y: 'dos', x: 'grid' }] },
+    });
     expect(r.imported).toBe(false);
     const error = r.problems.find((p) => p.severity === 'error');
     expect(error?.location).toMatchObject({ row: 3 });

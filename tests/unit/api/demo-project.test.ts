@@ -30,7 +30,12 @@ describe('the demo project', () => {
     const store = await project.openStore();
     const tables = await store.listTables();
     await store.close();
-    expect(checkTasks(DEMO_TASKS, tables.map((t) => ({ ...t, ...project.table(t.name)!, columns: t.columns }))).problems).toEqual([]);
+    expect(
+      checkTasks(
+        DEMO_TASKS,
+        tables.map((t) => ({ ...t, ...project.table(t.name)!, columns: t.columns })),
+      ).problems,
+    ).toEqual([]);
     expect(existsSync(`${dir}.partial-${process.pid}`)).toBe(false);
   });
 

@@ -4,30 +4,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
-import type { EventName, RequestResult, TaskSpec } from '../../../src-main/api/contract';
-import { call, dosTask as dosTaskSpec } from '../../helpers/api';
+import type { RequestResult, TaskSpec } from '../../../src-main/api/contract';
+import { call, dosTask as dosTaskSpec, EventLog } from '../../helpers/api';
 import { scratchDir, dataSet } from '../../helpers/paths';
 
 const dosTask = dosTaskSpec();
 
-
 describe('model and prediction handlers', () => {
   const scratch = scratchDir();
   let router: Router;
-  const events: { event: EventName; payload: any }[] = [];
+  let events: EventLog;
   let runId: string;
 
   beforeAll(async () => {
     process.env.CRUCIBLE_CONFIG_DIR = join(scratch.dir, 'config');
     const session = new Session('web', { allowedRoots: [scratch.dir, dataSet()] });
-    session.events.subscribe((event, payload) => events.push({ event, payload }));
+    events = new EventLog(session.events);
     router = createRouter(session);
     await call(router, 'project:create', { dir: join(scratch.dir, 'A'), name: 'A' });
-    await call(router, 'data:import', { file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    await call(router, 'data:import', {
+      file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'),
+      table: 'phonons',
+      options: { curves: [{ y: 'dos', x: 'frequency_grid' }] },
+    });
     await call(router, 'tasks:save', { tasks: [dosTask] });
     const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'dos', maxEpochs: 2, backend: 'wasm' };
     runId = (await call<RequestResult<'training:start'>>(router, 'training:start', { settings })).runId;
-    while (!events.some((e) => e.event === 'training:finished')) await new Promise((r) => setTimeout(r, 100));
+    while (!events.first('training:finished')) await new Promise((r) => setTimeout(r, 100));
   });
   afterAll(() => {
     delete process.env.CRUCIBLE_CONFIG_DIR;
@@ -36,7 +39,14 @@ describe('model and prediction handlers', () => {
 
   it('exports a run as a bundle with its model card, and lists it', async () => {
     const r = await call<RequestResult<'models:export'>>(router, 'models:export', { runId, id: 'dos-model' });
-    expect(r.model).toMatchObject({ id: 'dos-model', name: 'dos-model', run: runId, tasks: [{ name: 'phonon_dos', kind: 'sequence' }], featurizer: 'magpie', problem: null });
+    expect(r.model).toMatchObject({
+      id: 'dos-model',
+      name: 'dos-model',
+      run: runId,
+      tasks: [{ name: 'phonon_dos', kind: 'sequence' }],
+      featurizer: 'magpie',
+      problem: null,
+    });
     expect(r.model.test.phonon_dos.mae).toBeGreaterThan(0);
     expect(r.card).toContain('phonon_dos');
     expect((await call<RequestResult<'models:list'>>(router, 'models:list', {})).models.map((m) => m.id)).toEqual(['dos-model']);
@@ -46,16 +56,27 @@ describe('model and prediction handlers', () => {
   it('fine-tunes from the run with LoRA and a new head, and reports forgetting of the old task', async () => {
     const source = await call<RequestResult<'finetune:source'>>(router, 'finetune:source', { from: { kind: 'run', runId } });
     expect(source).toMatchObject({ tasks: [{ name: 'phonon_dos', type: 'sequence' }], sharedDims: [256, 128], featurizer: 'magpie' });
-    const volume: TaskSpec = { ...dosTask, name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null, enabled: false };
+    const volume: TaskSpec = {
+      ...dosTask,
+      name: 'volume',
+      type: 'regression',
+      subtype: 'regression',
+      data_column: 'volume_per_atom',
+      steps_column: null,
+      enabled: false,
+    };
     await call(router, 'tasks:save', { tasks: [dosTask, volume] });
     const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'tuned', maxEpochs: 2, sharedDims: [64] };
-    events.length = 0;
+    events.clear();
     const started = await call<RequestResult<'training:start'>>(router, 'training:start', {
       settings,
       fineTune: { from: { kind: 'run', runId }, method: 'lora', loraRank: 4, loraAlpha: 8, tasks: ['phonon_dos', 'volume'] },
     });
-    await expect.poll(() => events.find((e) => e.event === 'training:finished')?.payload.status, { timeout: 60_000, interval: 100 }).toBe('done');
-    const statuses = events.filter((e) => e.event === 'training:status').map((e) => e.payload.message).join('\n');
+    await expect.poll(() => events.first('training:finished')?.status, { timeout: 60_000, interval: 100 }).toBe('done');
+    const statuses = events
+      .of('training:status')
+      .map((e) => e.message)
+      .join('\n');
     expect(statuses).toMatch(/Started from .* parameters loaded, \d+ new/);
     const details = await call<RequestResult<'runs:get'>>(router, 'runs:get', { runId: started.runId });
     expect(details.config).toMatch(/lora_rank: 4/);
@@ -66,12 +87,12 @@ describe('model and prediction handlers', () => {
 
   it('fine-tunes from an exported model with a frozen encoder; forgetting is not measured without its data', async () => {
     const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'frozen', maxEpochs: 1 };
-    events.length = 0;
+    events.clear();
     const started = await call<RequestResult<'training:start'>>(router, 'training:start', {
       settings,
       fineTune: { from: { kind: 'model', id: 'dos-model' }, method: 'freeze', loraRank: 8, loraAlpha: 16, tasks: ['volume'] },
     });
-    await expect.poll(() => events.find((e) => e.event === 'training:finished')?.payload.status, { timeout: 60_000, interval: 100 }).toBe('done');
+    await expect.poll(() => events.first('training:finished')?.status, { timeout: 60_000, interval: 100 }).toBe('done');
     const details = await call<RequestResult<'runs:get'>>(router, 'runs:get', { runId: started.runId });
     expect(details.config).toMatch(/freeze_parameters: true/);
     expect(details.metrics?.forgetting?.note).toContain('carries its weights but not its training data');
@@ -84,13 +105,17 @@ describe('model and prediction handlers', () => {
     expect(model.id).toBe('from-a');
     const input = join(scratch.dir, 'new.csv');
     writeFileSync(input, 'formula,sample\nNaCl,s1\nMgO,s2\nNotAFormula,s3\n');
-    const r = await call<RequestResult<'predict:run'>>(router, 'predict:run', { model: 'from-a', file: input, output: { folder: scratch.dir, name: 'out.csv' } });
+    const r = await call<RequestResult<'predict:run'>>(router, 'predict:run', {
+      model: 'from-a',
+      file: input,
+      output: { folder: scratch.dir, name: 'out.csv' },
+    });
     expect(r.summary).toMatchObject({ rows: 3, rowsWithoutPredictions: 1, table: 'new_predictions', output: join(scratch.dir, 'out.csv') });
     expect(r.summary.failures[0]).toMatchObject({ row: 4 });
     expect(r.curves).toEqual([{ y: 'phonon_dos', x: 'phonon_dos_frequency_grid' }]);
     expect((r.preview.rows[0].phonon_dos as number[]).length).toBe(51);
     expect(r.preview.rows[2].phonon_dos).toBeNull();
-    expect(events.some((e) => e.event === 'predict:progress')).toBe(true);
+    expect(events.of('predict:progress').length > 0).toBe(true);
     expect((await call<RequestResult<'data:tables'>>(router, 'data:tables', {})).tables.map((t) => t.name)).toEqual(['new_predictions']);
   });
 

@@ -73,6 +73,9 @@ describe('project handlers', () => {
 
   it('reports operations that need a project when none is open', async () => {
     const fresh = createRouter(new Session('web', { allowedRoots: [scratch.dir] }));
-    expect(await fresh.dispatch('project:summary', {})).toMatchObject({ ok: false, error: { code: 'not-found', hint: expect.stringContaining('Projects page') } });
+    expect(await fresh.dispatch('project:summary', {})).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', hint: expect.stringContaining('Projects page') },
+    });
   });
 });

@@ -22,9 +22,14 @@ describe('Router', () => {
   });
 
   it('passes user errors through with their location and hint, and hides nothing else', async () => {
-    const handlers = Object.fromEntries(requestNames.map((n) => [n, () => {
-      throw new CrucibleError('bad-input', 'Broken row.', { location: { file: 'a.csv', row: 3, column: 'x' }, hint: 'Fix it.' });
-    }])) as unknown as HandlerMap;
+    const handlers = Object.fromEntries(
+      requestNames.map((n) => [
+        n,
+        () => {
+          throw new CrucibleError('bad-input', 'Broken row.', { location: { file: 'a.csv', row: 3, column: 'x' }, hint: 'Fix it.' });
+        },
+      ]),
+    ) as unknown as HandlerMap;
     const out = await new Router(handlers).dispatch('project:current', {});
     expect(out).toEqual({ ok: false, error: { code: 'bad-input', message: 'Broken row.', hint: 'Fix it.', location: { file: 'a.csv', row: 3, column: 'x' } } });
   });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
-import type { EventName, RequestResult, TaskSpec } from '../../../src-main/api/contract';
-import { call, dosTask } from '../../helpers/api';
+import type { RequestResult, TaskSpec } from '../../../src-main/api/contract';
+import { call, dosTask, EventLog } from '../../helpers/api';
 import { scratchDir, dataSet } from '../../helpers/paths';
 
 const task = (over: Partial<TaskSpec>): TaskSpec => dosTask({ head_options: { hidden_dims: [64] }, ...over });
@@ -13,15 +13,19 @@ describe('task and training handlers', () => {
   const scratch = scratchDir();
   let router: Router;
   let session: Session;
-  const events: { event: EventName; payload: any }[] = [];
+  let events: EventLog;
 
   beforeAll(async () => {
     process.env.CRUCIBLE_CONFIG_DIR = join(scratch.dir, 'config');
     session = new Session('web', { allowedRoots: [scratch.dir, dataSet()] });
-    session.events.subscribe((event, payload) => events.push({ event, payload }));
+    events = new EventLog(session.events);
     router = createRouter(session);
     await call(router, 'project:create', { dir: join(scratch.dir, 'P'), name: 'P' });
-    await call(router, 'data:import', { file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'), table: 'phonons', options: { curves: [{ y: 'dos', x: 'frequency_grid' }] } });
+    await call(router, 'data:import', {
+      file: dataSet('mp_phonon_dos', 'mp_phonon_dos.csv'),
+      table: 'phonons',
+      options: { curves: [{ y: 'dos', x: 'frequency_grid' }] },
+    });
     await call(router, 'data:import', { file: dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'), table: 'gaps' });
   });
   afterAll(() => {
@@ -60,7 +64,11 @@ describe('task and training handlers', () => {
   });
 
   it('counts labelled rows per split with the formula-grouped split a run would use', async () => {
-    const drafts = [task({}), task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null }), task({ name: 'gap', table: 'gaps', type: 'regression', subtype: 'regression', data_column: 'band_gap_eV', steps_column: null, enabled: false })];
+    const drafts = [
+      task({}),
+      task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null }),
+      task({ name: 'gap', table: 'gaps', type: 'regression', subtype: 'regression', data_column: 'band_gap_eV', steps_column: null, enabled: false }),
+    ];
     const r = await call<RequestResult<'tasks:check'>>(router, 'tasks:check', { tasks: drafts, counts: true });
     expect(r.problems).toEqual([]);
     const dos = r.counts!.phonon_dos;
@@ -72,13 +80,21 @@ describe('task and training handlers', () => {
   it('saves valid tasks in project.json and refuses invalid ones', async () => {
     const bad = await router.dispatch('tasks:save', { tasks: [task({ data_column: 'nope' })] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('no column "nope"') } });
-    const tasks = [task({}), task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null, head_options: {} })];
+    const tasks = [
+      task({}),
+      task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null, head_options: {} }),
+    ];
     await call(router, 'tasks:save', { tasks });
     expect((await call<RequestResult<'tasks:get'>>(router, 'tasks:get', {})).tasks.map((t) => t.name)).toEqual(['phonon_dos', 'volume']);
   });
 
   it('trains in a worker with progress events, then lists and reads the run', async () => {
-    const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'quick', maxEpochs: 3, backend: 'wasm' as const };
+    const settings = {
+      ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})),
+      name: 'quick',
+      maxEpochs: 3,
+      backend: 'wasm' as const,
+    };
     const { runId } = await call<RequestResult<'training:start'>>(router, 'training:start', { settings });
     expect(runId).toMatch(/^quick-/);
     const again = await router.dispatch('training:start', { settings });
@@ -86,11 +102,13 @@ describe('task and training handlers', () => {
     const active = await call<RequestResult<'training:active'>>(router, 'training:active', {});
     expect(active.run?.tasks.map((t) => t.name)).toEqual(['phonon_dos', 'volume']);
 
-    await expect.poll(() => events.find((e) => e.event === 'training:finished'), { timeout: 60_000, interval: 100 }).toBeTruthy();
-    expect(events.find((e) => e.event === 'training:finished')!.payload).toEqual({ runId, status: 'done', error: null });
-    const epochs = events.filter((e) => e.event === 'training:progress' && e.payload.progress.type === 'epoch');
-    expect(epochs.map((e) => e.payload.progress.epoch)).toEqual([0, 1, 2]);
-    expect(Object.keys(epochs[0].payload.progress.logs)).toEqual(expect.arrayContaining(['train_final_loss', 'val_phonon_dos_raw_loss', 'val_volume_mae', 'phonon_dos_sigma']));
+    await expect.poll(() => events.first('training:finished'), { timeout: 60_000, interval: 100 }).toBeTruthy();
+    expect(events.first('training:finished')).toEqual({ runId, status: 'done', error: null });
+    const epochs = events.of('training:progress').flatMap((e) => (e.progress.type === 'epoch' ? [e.progress] : []));
+    expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(Object.keys(epochs[0].logs ?? {})).toEqual(
+      expect.arrayContaining(['train_final_loss', 'val_phonon_dos_raw_loss', 'val_volume_mae', 'phonon_dos_sigma']),
+    );
     expect((await call<RequestResult<'training:settings'>>(router, 'training:settings', {})).name).toBe('quick');
 
     const { runs } = await call<RequestResult<'runs:list'>>(router, 'runs:list', {});
@@ -114,12 +132,12 @@ describe('task and training handlers', () => {
   });
 
   it('cancels a run: it stops early, keeps its best epoch and says so', async () => {
-    events.length = 0;
+    events.clear();
     const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'long', maxEpochs: 500, patience: null };
     const { runId } = await call<RequestResult<'training:start'>>(router, 'training:start', { settings });
-    await expect.poll(() => events.some((e) => e.event === 'training:progress' && e.payload.progress.type === 'epoch'), { timeout: 60_000, interval: 50 }).toBe(true);
+    await expect.poll(() => events.of('training:progress').some((e) => e.progress.type === 'epoch'), { timeout: 60_000, interval: 50 }).toBe(true);
     expect(await call(router, 'training:cancel', { runId })).toEqual({ cancelling: true });
-    await expect.poll(() => events.find((e) => e.event === 'training:finished')?.payload.status, { timeout: 60_000, interval: 100 }).toBe('cancelled');
+    await expect.poll(() => events.first('training:finished')?.status, { timeout: 60_000, interval: 100 }).toBe('cancelled');
     const { runs } = await call<RequestResult<'runs:list'>>(router, 'runs:list', {});
     const run = runs.find((r) => r.id === runId)!;
     expect(run.status).toBe('cancelled');

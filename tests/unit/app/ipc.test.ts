@@ -46,7 +46,10 @@ describe('Electron IPC binding', () => {
 
   it('validates payloads at the boundary', async () => {
     const { handlers } = setup();
-    expect(await handlers.get('project:current')!({ senderFrame: { url: trusted } }, { path: '/etc' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await handlers.get('project:current')!({ senderFrame: { url: trusted } }, { path: '/etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input' },
+    });
   });
 
   it('forwards engine events to the window and unbinds cleanly', () => {

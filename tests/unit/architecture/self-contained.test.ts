@@ -18,7 +18,13 @@ function trackedAndNewFiles(): string[] {
 
 describe('the repository stands on its own', () => {
   it('the pattern catches the ways a path beside the checkout is written', () => {
-    for (const line of ['../shared/data/x.csv', '../../shared/data', "join(root, '..', 'shared', 'data')", "join(root, '..', '..', 'shared')", '..\\shared\\peer']) {
+    for (const line of [
+      '../shared/data/x.csv',
+      '../../shared/data',
+      "join(root, '..', 'shared', 'data')",
+      "join(root, '..', '..', 'shared')",
+      '..\\shared\\peer',
+    ]) {
       expect(OUTSIDE.test(line), line).toBe(true);
     }
     expect(OUTSIDE.test('shared_block_dims')).toBe(false);

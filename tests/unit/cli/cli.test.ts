@@ -29,7 +29,9 @@ describe('crucible command', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
       const port = new URL(url).port;
       expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(401);
-      expect((await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${new URL(url).searchParams.get('token')}` } })).status).toBe(200);
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${new URL(url).searchParams.get('token')}` } })).status,
+      ).toBe(200);
     } finally {
       await run.stop();
     }

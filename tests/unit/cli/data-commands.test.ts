@@ -33,7 +33,15 @@ describe('crucible init / import / tables', () => {
     const glass = runCli(['import', dir, dataSet('matbench_glass', 'glass.csv')]);
     expect(glass.status).toBe(0);
     expect(glass.stdout).toBe('Imported glass.csv into table "glass": 5,680 rows, 2 columns (formula column "formula").\n');
-    const curves = runCli(['import', dir, dataSet('vickers_hardness_load', 'hv_comp_load_long.csv'), '--long', 'formula,load_N,hardness_GPa', '--table', 'hardness']);
+    const curves = runCli([
+      'import',
+      dir,
+      dataSet('vickers_hardness_load', 'hv_comp_load_long.csv'),
+      '--long',
+      'formula,load_N,hardness_GPa',
+      '--table',
+      'hardness',
+    ]);
     expect(curves.status).toBe(0);
     expect(curves.stdout).toBe(
       'Imported hv_comp_load_long.csv into table "hardness": 530 rows, 3 columns (formula column "formula"; curves hardness_GPa:load_N; folded from 1,062 rows).\n',

@@ -42,7 +42,10 @@ describe('crucible export', () => {
     const out = join(scratch.dir, 'gap.crucible');
     expectOneLineError(runCli(['export', run, '--out', out]), /gap\.crucible already exists\. Choose another name, or pass --force to replace it\./);
     expect(runCli(['export', run, '--out', out, '--force']).status).toBe(0);
-    expectOneLineError(runCli(['export', run, '--out', join(scratch.dir, 'gap.zip')]), /The bundle file name gap\.zip does not end in \.crucible\. Name it e\.g\. gap\.crucible\./);
+    expectOneLineError(
+      runCli(['export', run, '--out', join(scratch.dir, 'gap.zip')]),
+      /The bundle file name gap\.zip does not end in \.crucible\. Name it e\.g\. gap\.crucible\./,
+    );
     expectOneLineError(runCli(['export', scratch.dir, '--out', join(scratch.dir, 'x.crucible')]), /is not a training run folder: it has no config\.yaml/);
     expectOneLineError(runCli(['export', join(scratch.dir, 'nope')]), /Run folder .*nope does not exist/);
     expect(existsSync(join(scratch.dir, 'x.crucible'))).toBe(false);

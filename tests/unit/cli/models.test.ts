@@ -21,7 +21,9 @@ describe('crucible models', () => {
   it('imports, lists and deletes models', () => {
     const imported = runCli(['models', 'import', bundle, '--project', project]);
     expect(imported.status, imported.stderr).toBe(0);
-    expect(imported.stdout).toMatch(/^Imported gap {2}"gap": band_gap \(regression, eV\), is_metal \(classification\); from formulas via magpie; \d{4}-\d\d-\d\d; [\d.]+ MiB\n$/);
+    expect(imported.stdout).toMatch(
+      /^Imported gap {2}"gap": band_gap \(regression, eV\), is_metal \(classification\); from formulas via magpie; \d{4}-\d\d-\d\d; [\d.]+ MiB\n$/,
+    );
     expect(runCli(['models', 'import', bundle, '--name', 'copy'], { cwd: project }).status).toBe(0);
     const listed = runCli(['models', 'list', '--project', project]);
     expect(listed.stdout.split('\n').map((l) => l.split(' ')[0])).toEqual(['copy', 'gap', '']);
@@ -40,7 +42,9 @@ describe('crucible models', () => {
     writeFileSync(tampered, bytes);
     const r = runCli(['models', 'import', tampered, '--project', project]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^crucible: tampered\.crucible: member "[^"]+" does not match its sha-256 in manifest\.json: it was changed or damaged after export\. Export the bundle again/);
+    expect(r.stderr).toMatch(
+      /^crucible: tampered\.crucible: member "[^"]+" does not match its sha-256 in manifest\.json: it was changed or damaged after export\. Export the bundle again/,
+    );
     expect(readdirSync(join(project, 'models'))).toEqual(['gap.crucible']);
   });
 });

@@ -54,6 +54,8 @@ describe('crucible predict', () => {
     const fromRun = runCli(['predict', run, input, '--out', join(scratch.dir, 'run.csv')]);
     expect(fromRun.status, fromRun.stderr).toBe(0);
     expect(readFileSync(join(scratch.dir, 'run.csv'), 'utf8')).toBe(readFileSync(join(scratch.dir, 'out.csv'), 'utf8'));
-    expect(runCli(['predict', 'nope', input, '--project', project]).stderr).toMatch(/^crucible: Project "project" has no model "nope"\. \w+ models: "gap"\.\n$/);
+    expect(runCli(['predict', 'nope', input, '--project', project]).stderr).toMatch(
+      /^crucible: Project "project" has no model "nope"\. \w+ models: "gap"\.\n$/,
+    );
   });
 });

@@ -76,7 +76,12 @@ describe('web mode server', () => {
 
   it('pushes events over an authenticated WebSocket and refuses unauthenticated ones', async () => {
     const refused = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`);
-    await expect(new Promise((resolve, reject) => { refused.on('open', resolve); refused.on('error', reject); })).rejects.toThrow(/401/);
+    await expect(
+      new Promise((resolve, reject) => {
+        refused.on('open', resolve);
+        refused.on('error', reject);
+      }),
+    ).rejects.toThrow(/401/);
 
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { headers: { authorization: `Bearer ${server.token}` } });
     await new Promise((resolve) => ws.on('open', resolve));

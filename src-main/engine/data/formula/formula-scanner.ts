@@ -211,7 +211,7 @@ export class FormulaScanner {
     const start = this.pos;
     let i = start;
     let mantissa = 0;
-    let c = 0;
+    let c: number;
     while (i < n && isDigit((c = text.charCodeAt(i)))) {
       mantissa = mantissa * 10 + (c - 48);
       i++;

@@ -80,7 +80,11 @@ async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>
   const grids = new Map<string, number[] | null>();
   const withColumn = cfg.tasks.filter((t) => t.enabled && t.kind === 'sequence' && t.stepsColumn !== null);
   for (const t of cfg.tasks) {
-    if (t.enabled && t.kind === 'sequence' && t.stepsColumn === null) grids.set(t.name, Array.from({ length: widths.get(t.name)! }, (_, i) => i));
+    if (t.enabled && t.kind === 'sequence' && t.stepsColumn === null)
+      grids.set(
+        t.name,
+        Array.from({ length: widths.get(t.name)! }, (_, i) => i),
+      );
   }
   if (withColumn.length === 0) return grids;
   try {
@@ -88,12 +92,15 @@ async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>
     for (const t of withColumn) {
       const grid = sharedGrid(data.set.tasks.find((d) => d.name === t.name)!);
       grids.set(t.name, grid);
-      if (!grid) opts.onNotice?.(`Task "${t.name}" was trained on curves with different x-grids: predicting it will need column "${t.stepsColumn}" in the input.`);
+      if (!grid)
+        opts.onNotice?.(`Task "${t.name}" was trained on curves with different x-grids: predicting it will need column "${t.stepsColumn}" in the input.`);
     }
   } catch (e) {
     if (!isCrucibleError(e)) throw e;
     for (const t of withColumn) grids.set(t.name, null);
-    opts.onNotice?.(`The training data could not be read to record the x-grid of ${withColumn.map((t) => `"${t.name}"`).join(', ')} (${e.message}); predicting will need the steps column in the input.`);
+    opts.onNotice?.(
+      `The training data could not be read to record the x-grid of ${withColumn.map((t) => `"${t.name}"`).join(', ')} (${e.message}); predicting will need the steps column in the input.`,
+    );
   }
   return grids;
 }
@@ -111,7 +118,9 @@ function shareableProvenance(provenance: Record<string, unknown> | null): Record
 
 function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
-    throw new CrucibleError('not-found', `Run folder ${runDir} does not exist.`, { hint: 'Give the folder `crucible train` wrote (it holds config.yaml and checkpoints/).' });
+    throw new CrucibleError('not-found', `Run folder ${runDir} does not exist.`, {
+      hint: 'Give the folder `crucible train` wrote (it holds config.yaml and checkpoints/).',
+    });
   }
   if (!existsSync(join(runDir, 'config.yaml'))) {
     throw new CrucibleError('bad-input', `${runDir} is not a training run folder: it has no config.yaml.`, { hint: 'Give the folder `crucible train` wrote.' });
@@ -171,7 +180,9 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
 
   const featurizer = header.featurizer ? getFeaturizer(header.featurizer.id) : null;
   if (featurizer && featurizer.tableSha256 !== header.featurizer!.tableSha256) {
-    opts.onNotice?.(`The ${featurizer.id} element table changed since training (sha-256 ${header.featurizer!.tableSha256.slice(0, 12)}… then, ${featurizer.tableSha256.slice(0, 12)}… now): the bundle records the training table.`);
+    opts.onNotice?.(
+      `The ${featurizer.id} element table changed since training (sha-256 ${header.featurizer!.tableSha256.slice(0, 12)}… then, ${featurizer.tableSha256.slice(0, 12)}… now): the bundle records the training table.`,
+    );
   }
   const { scaling } = header;
   const draft: Omit<BundleManifest, 'files'> = {
@@ -197,7 +208,10 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
       run: basename(runDir),
       checkpoint: kind,
       epoch: header.epoch + 1,
-      data: ((provenance?.data as Array<{ source: string; sha256: string; rows: number }> | undefined) ?? []).map((d) => ({ ...d, source: basename(d.source) })),
+      data: ((provenance?.data as Array<{ source: string; sha256: string; rows: number }> | undefined) ?? []).map((d) => ({
+        ...d,
+        source: basename(d.source),
+      })),
     },
     metrics: metrics as BundleManifest['metrics'],
     provenance: shareableProvenance(provenance),

@@ -7,7 +7,11 @@ import { MEMBERS } from './members';
 /** The graph inputs a model described by `manifest` reads. */
 export function manifestInputs(manifest: BundleManifest): string[] {
   const { input } = manifest;
-  return [input.descriptors.input, ...(input.structure ? [input.structure.input, input.structure.has] : []), ...manifest.tasks.flatMap((t) => (t.steps ? [t.steps.input] : []))];
+  return [
+    input.descriptors.input,
+    ...(input.structure ? [input.structure.input, input.structure.has] : []),
+    ...manifest.tasks.flatMap((t) => (t.steps ? [t.steps.input] : [])),
+  ];
 }
 
 export async function checkModelAgainstManifest(onnx: Uint8Array, manifest: BundleManifest, source: string): Promise<void> {
@@ -25,9 +29,13 @@ export async function checkModelAgainstManifest(onnx: Uint8Array, manifest: Bund
     const missing = [...inputs.filter((n) => !session.inputNames.includes(n)), ...outputs.filter((n) => !session.outputNames.includes(n))];
     const extra = session.inputNames.filter((n) => !inputs.includes(n));
     if (missing.length > 0 || extra.length > 0) {
-      throw new CrucibleError('bad-input', `${source}: ${MEMBERS.model} does not fit ${MEMBERS.manifest} (${[...missing.map((n) => `"${n}" missing`), ...extra.map((n) => `unexpected input "${n}"`)].join(', ')}).`, {
-        hint: 'Export the bundle again from its training run.',
-      });
+      throw new CrucibleError(
+        'bad-input',
+        `${source}: ${MEMBERS.model} does not fit ${MEMBERS.manifest} (${[...missing.map((n) => `"${n}" missing`), ...extra.map((n) => `unexpected input "${n}"`)].join(', ')}).`,
+        {
+          hint: 'Export the bundle again from its training run.',
+        },
+      );
     }
   } finally {
     await session.release();

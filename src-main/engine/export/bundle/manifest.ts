@@ -84,7 +84,10 @@ export const BundleManifestSchema = z
     /** The run's metrics.json (per task val and test metrics in the user's units), when the run finished. */
     metrics: z
       .object({
-        tasks: z.record(z.string(), z.object({ type: z.string(), val: MetricValuesSchema, test: MetricValuesSchema, baseline_test: MetricValuesSchema.optional() })),
+        tasks: z.record(
+          z.string(),
+          z.object({ type: z.string(), val: MetricValuesSchema, test: MetricValuesSchema, baseline_test: MetricValuesSchema.optional() }),
+        ),
         overall: z.object({ val: MetricValuesSchema, test: MetricValuesSchema }),
         best_epoch: z.number(),
         epochs_run: z.number(),
@@ -127,10 +130,15 @@ export function parseManifest(bytes: Uint8Array, source: string): BundleManifest
   }
   const version = (data as { formatVersion?: unknown } | null)?.formatVersion;
   if (version !== BUNDLE_FORMAT_VERSION) {
-    throw new CrucibleError('unsupported-version', `${source} has bundle format version ${JSON.stringify(version ?? null)}; this Crucible reads version ${BUNDLE_FORMAT_VERSION}.`, {
-      location: { file: source },
-      hint: typeof version === 'number' && version > BUNDLE_FORMAT_VERSION ? 'Update Crucible to open this bundle.' : 'Export the bundle again with Crucible.',
-    });
+    throw new CrucibleError(
+      'unsupported-version',
+      `${source} has bundle format version ${JSON.stringify(version ?? null)}; this Crucible reads version ${BUNDLE_FORMAT_VERSION}.`,
+      {
+        location: { file: source },
+        hint:
+          typeof version === 'number' && version > BUNDLE_FORMAT_VERSION ? 'Update Crucible to open this bundle.' : 'Export the bundle again with Crucible.',
+      },
+    );
   }
   const parsed = BundleManifestSchema.safeParse(data);
   if (!parsed.success) {

@@ -49,6 +49,7 @@ export function memberNameProblem(name: string): string | null {
   if (name.includes('\\')) return 'contains a backslash';
   if (name.startsWith('/')) return 'is an absolute path';
   if (/^[A-Za-z]:/.test(name)) return 'starts with a drive letter';
+  // eslint-disable-next-line no-control-regex -- control characters in a member name are what this refuses
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
   const segments = name.split('/');
   if (segments.includes('..')) return 'climbs out of the bundle with ".."';

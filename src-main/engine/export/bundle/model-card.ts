@@ -43,7 +43,12 @@ function inputsSection(m: ManifestDraft, bundleFile: string): string[] {
       `**Without Crucible** you need these descriptors yourself: no Python package computes this featurizer, so compute them by the definition above from the element table with sha-256 \`${input.featurizer.tableSha256}\`, or ask a Crucible user to run the prediction.`,
     );
   } else {
-    lines.push(`The model reads ${n} descriptor columns (${input.descriptors.columns.slice(0, 5).map((c) => `\`${c}\``).join(', ')}${n > 5 ? ', …' : ''}), as in its training files.`);
+    lines.push(
+      `The model reads ${n} descriptor columns (${input.descriptors.columns
+        .slice(0, 5)
+        .map((c) => `\`${c}\``)
+        .join(', ')}${n > 5 ? ', …' : ''}), as in its training files.`,
+    );
   }
   lines.push(
     '',
@@ -65,7 +70,8 @@ function trainingSection(m: ManifestDraft): string[] {
   lines.push(
     `- run \`${m.training.run}\`, ${m.training.checkpoint} checkpoint (epoch ${m.training.epoch}${m.metrics ? ` of ${m.metrics.epochs_run}` : ''})${typeof seed === 'number' ? `, seed ${seed}` : ''}`,
   );
-  for (const t of m.tasks) if (t.column) lines.push(`- task \`${t.name}\` learned column \`${t.column}\`${t.steps?.column ? ` on x values \`${t.steps.column}\`` : ''}`);
+  for (const t of m.tasks)
+    if (t.column) lines.push(`- task \`${t.name}\` learned column \`${t.column}\`${t.steps?.column ? ` on x values \`${t.steps.column}\`` : ''}`);
   return lines;
 }
 
@@ -73,7 +79,8 @@ function metricsSection(m: ManifestDraft): string[] {
   if (!m.metrics) return ['The run did not finish its evaluation, so there are no test metrics.'];
   const rows: string[] = ['| Task | Metric | Test | Validation | Mean predictor (test) |', '|---|---|---|---|---|'];
   for (const [task, r] of Object.entries(m.metrics.tasks)) {
-    for (const [metric, value] of Object.entries(r.test)) rows.push(`| ${task} | ${metric} | ${fmt(value)} | ${fmt(r.val[metric])} | ${fmt(r.baseline_test?.[metric])} |`);
+    for (const [metric, value] of Object.entries(r.test))
+      rows.push(`| ${task} | ${metric} | ${fmt(value)} | ${fmt(r.val[metric])} | ${fmt(r.baseline_test?.[metric])} |`);
   }
   return rows;
 }

@@ -36,13 +36,18 @@ export interface ImportModelOptions {
 const VALID_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 function defaultId(file: string): string {
-  const stem = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 63);
+  const stem = basename(file, extname(file))
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+    .slice(0, 63);
   return stem || 'model';
 }
 
 function checkId(id: string): void {
   if (!VALID_ID.test(id)) {
-    throw new CrucibleError('bad-input', `"${id}" cannot name a model.`, { hint: 'Use letters, digits, _, - and ., starting with a letter or digit (at most 63 characters).' });
+    throw new CrucibleError('bad-input', `"${id}" cannot name a model.`, {
+      hint: 'Use letters, digits, _, - and ., starting with a letter or digit (at most 63 characters).',
+    });
   }
 }
 
@@ -54,7 +59,9 @@ export async function importModel(project: Project, file: string, opts: ImportMo
   checkId(id);
   const dest = modelPath(project, id);
   if (existsSync(dest) && !opts.replace) {
-    throw new CrucibleError('already-exists', `Project "${project.name}" already has a model "${id}".`, { hint: 'Choose another name with --name, or pass --replace.' });
+    throw new CrucibleError('already-exists', `Project "${project.name}" already has a model "${id}".`, {
+      hint: 'Choose another name with --name, or pass --replace.',
+    });
   }
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const bytes = await readBundleBytes(file, limits);

@@ -46,9 +46,13 @@ function unzipChecked(bytes: Uint8Array, source: string, limits: BundleLimits, o
           throw refuse(source, `member "${entry.name}" unpacks to ${MiB(entry.originalSize)}, more than the ${MiB(limits.maxMemberBytes)} allowed.`);
         }
         total += entry.originalSize;
-        if (total > limits.maxTotalBytes) throw refuse(source, `its members unpack to more than the ${MiB(limits.maxTotalBytes)} allowed (at member "${entry.name}").`);
+        if (total > limits.maxTotalBytes)
+          throw refuse(source, `its members unpack to more than the ${MiB(limits.maxTotalBytes)} allowed (at member "${entry.name}").`);
         if (entry.originalSize > limits.ratioFloorBytes && entry.originalSize > limits.maxRatio * entry.size) {
-          throw refuse(source, `member "${entry.name}" is compressed ${Math.round(entry.originalSize / Math.max(entry.size, 1))}:1, beyond the ${limits.maxRatio}:1 a model file reaches (a zip bomb?).`);
+          throw refuse(
+            source,
+            `member "${entry.name}" is compressed ${Math.round(entry.originalSize / Math.max(entry.size, 1))}:1, beyond the ${limits.maxRatio}:1 a model file reaches (a zip bomb?).`,
+          );
         }
         return only === undefined || entry.name === only;
       },

@@ -31,7 +31,9 @@ export function encodeBundle(contents: BundleContents): Uint8Array {
 export async function exportBundle(runDir: string, out: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const file = resolve(out);
   if (extname(file).toLowerCase() !== BUNDLE_EXTENSION) {
-    throw new CrucibleError('bad-input', `The bundle file name ${basename(file)} does not end in ${BUNDLE_EXTENSION}.`, { hint: `Name it e.g. ${basename(file, extname(file)) || 'model'}${BUNDLE_EXTENSION}.` });
+    throw new CrucibleError('bad-input', `The bundle file name ${basename(file)} does not end in ${BUNDLE_EXTENSION}.`, {
+      hint: `Name it e.g. ${basename(file, extname(file)) || 'model'}${BUNDLE_EXTENSION}.`,
+    });
   }
   if (existsSync(file) && !opts.overwrite) {
     throw new CrucibleError('already-exists', `${file} already exists.`, { hint: 'Choose another name, or pass --force to replace it.' });

@@ -59,7 +59,9 @@ function targetScalers(model: MultiTaskModel, scaling: ScalingParams): Map<strin
     throw mismatch(`The scaling describes ${scaling.features.mean.length} descriptors but the model reads ${encoder.inputDim}.`);
   }
   if (encoder.structure && scaling.structure?.mean.length !== encoder.structure.inputDim) {
-    throw mismatch(`The model reads ${encoder.structure.inputDim} structure descriptors but the scaling describes ${scaling.structure?.mean.length ?? 'none'}.`);
+    throw mismatch(
+      `The model reads ${encoder.structure.inputDim} structure descriptors but the scaling describes ${scaling.structure?.mean.length ?? 'none'}.`,
+    );
   }
   const scalers = new Map<string, Standardizer>();
   for (const task of model.spec.tasks) {
@@ -102,7 +104,11 @@ export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions
   const io = onnxIo(model.spec);
   const graph = new GraphBuilder();
   // Input and output names are the user's task names: one called "add" must not go to an Add node's output.
-  const names = [io.descriptors, ...(io.structure ? [io.structure.values, io.structure.has] : []), ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : [])])];
+  const names = [
+    io.descriptors,
+    ...(io.structure ? [io.structure.values, io.structure.has] : []),
+    ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : [])]),
+  ];
   for (const name of names) graph.reserve(name);
   const ops = createOnnxOps(graph, model.store);
   const input = (name: string, shape: Sym['shape']): Sym => ({ name: graph.input(name, shape), shape });

@@ -51,7 +51,15 @@ function transpose2d(values: Float32Array, rows: number, cols: number): Float32A
 export function createOnnxOps(graph: GraphBuilder, store: ParamStore): Ops<Sym> {
   const params = new Map<string, Sym>();
   const sym = (name: string, shape: shapes.Shape, values?: Float32Array): Sym => ({ name, shape, values });
-  const emit = (op: string, inputs: Sym[], shape: shapes.Shape, attrs: Record<string, Attr> = {}): Sym => sym(graph.node(op, inputs.map((s) => s.name), attrs), shape);
+  const emit = (op: string, inputs: Sym[], shape: shapes.Shape, attrs: Record<string, Attr> = {}): Sym =>
+    sym(
+      graph.node(
+        op,
+        inputs.map((s) => s.name),
+        attrs,
+      ),
+      shape,
+    );
   const ints = (values: readonly number[]): Sym => sym(graph.constant(values, [values.length], 'int64'), [values.length]);
   const unary = (op: string) => (a: Sym) => emit(op, [a], a.shape);
   const binary = (op: string) => (a: Sym, b: Sym) => emit(op, [a, b], shapes.broadcastShapes(a.shape, b.shape));
@@ -147,9 +155,17 @@ export function createOnnxOps(graph: GraphBuilder, store: ParamStore): Ops<Sym> 
     },
     layerNorm: (x, gamma, beta, epsilon) => emit('LayerNormalization', [x, gamma, beta], x.shape, { axis: { i: -1 }, epsilon: { f: epsilon } }),
     softmax: (x) => emit('Softmax', [x], x.shape, { axis: { i: -1 } }),
-    concat: (xs, axis) => emit('Concat', xs, shapes.concatShape(xs.map((s) => s.shape), axis), { axis: { i: axis } }),
-    slice: (x, axis, start, end) =>
-      emit('Slice', [x, ints([start]), ints([end ?? TO_THE_END]), ints([axis])], shapes.sliceShape(x.shape, axis, start, end)),
+    concat: (xs, axis) =>
+      emit(
+        'Concat',
+        xs,
+        shapes.concatShape(
+          xs.map((s) => s.shape),
+          axis,
+        ),
+        { axis: { i: axis } },
+      ),
+    slice: (x, axis, start, end) => emit('Slice', [x, ints([start]), ints([end ?? TO_THE_END]), ints([axis])], shapes.sliceShape(x.shape, axis, start, end)),
     pad: (x, axis, before, after) => {
       const a = shapes.normalizeAxis(axis, x.shape.length);
       const pads = [...x.shape.map((_, i) => (i === a ? before : 0)), ...x.shape.map((_, i) => (i === a ? after : 0))];

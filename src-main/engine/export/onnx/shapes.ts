@@ -81,11 +81,13 @@ export function reshapeShape(shape: Shape, target: readonly number[]): Dim[] {
   const product = (ds: readonly Dim[]) => ds.reduce<number>((x, d) => (typeof d === 'number' ? x * d : x), 1);
   const rest = out.filter((_, i) => i !== inferred);
   // Symbolic dimensions present on both sides cancel out.
-  const unmatched = shape.filter((d) => typeof d !== 'number').filter((d) => {
-    const k = rest.indexOf(d);
-    if (k >= 0 && d !== null) rest.splice(k, 1);
-    return k < 0 || d === null;
-  });
+  const unmatched = shape
+    .filter((d) => typeof d !== 'number')
+    .filter((d) => {
+      const k = rest.indexOf(d);
+      if (k >= 0 && d !== null) rest.splice(k, 1);
+      return k < 0 || d === null;
+    });
   const restUnknown = rest.some((d) => typeof d !== 'number');
   if (restUnknown || unmatched.length > 1) out[inferred] = null;
   else if (unmatched.length === 1) out[inferred] = product(shape) === product(rest) ? unmatched[0] : null;

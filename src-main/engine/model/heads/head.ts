@@ -43,7 +43,7 @@ export interface HeadType<O extends object = object> {
   kind: TaskKind;
   label: string;
   /** The head's own hyper-parameters with their defaults (config keys in snake_case). */
-  options: z.ZodType<O, any>;
+  options: z.ZodType<O, unknown>;
   build(ctx: HeadBuildContext, options: O): HeadInstance;
 }
 

@@ -9,10 +9,10 @@ import { tcnHead } from './tcn';
 import { transformerHead } from './transformer';
 import { vecHead } from './vec';
 
-export const headTypes: Record<string, HeadType<any>> = Object.fromEntries(
+export const headTypes: Record<string, HeadType<Record<string, unknown>>> = Object.fromEntries(
   [regressionHead, classificationHead, vecHead, rnnHead, transformerHead, tcnHead, hybridHead, kernelRegressionHead].map((h) => [h.id, h]),
 );
 
-export function headType(id: string): HeadType<any> | undefined {
+export function headType(id: string): HeadType<Record<string, unknown>> | undefined {
   return Object.hasOwn(headTypes, id) ? headTypes[id] : undefined;
 }

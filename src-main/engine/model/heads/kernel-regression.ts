@@ -54,7 +54,14 @@ export const kernelRegressionHead = defineHead({
     });
     // Hidden layers, then a linear output layer at PyTorch's default scale.
     const mlp = (name: string, inDim: number, hidden: number[], outDim: number) => {
-      const body = new Mlp(store, `${prefix}.${name}`, inDim, { dims: hidden, activation: o.activation, norm: false, residual: false, dropout: o.dropout, group });
+      const body = new Mlp(store, `${prefix}.${name}`, inDim, {
+        dims: hidden,
+        activation: o.activation,
+        norm: false,
+        residual: false,
+        dropout: o.dropout,
+        group,
+      });
       const out = new Dense(store, `${prefix}.${name}.out`, body.outDim, outDim, { group, init: outputInit(body.outDim) });
       return { apply: <T>(ops: Ops<T>, x: T) => out.apply(ops, body.apply(ops, x)) };
     };

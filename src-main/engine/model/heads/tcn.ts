@@ -11,9 +11,7 @@ import type { Ops } from '../ops/ops';
 import { defineHead, type HeadBuildContext } from './head';
 import { activationOption, dropoutOption, perPoint, pointOutput, requireSteps, sequenceSteps, stepFrequenciesOption, tcnFields } from './sequence';
 
-export const tcnOptions = z
-  .object({ ...tcnFields, activation: activationOption, step_frequencies: stepFrequenciesOption, dropout: dropoutOption })
-  .strict();
+export const tcnOptions = z.object({ ...tcnFields, activation: activationOption, step_frequencies: stepFrequenciesOption, dropout: dropoutOption }).strict();
 
 /** The embedded, FiLM-conditioned and convolved steps [B, L, hidden] (shared with the hybrid head). */
 export class TcnBody {

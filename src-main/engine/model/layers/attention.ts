@@ -16,7 +16,13 @@ export class MultiHeadAttention {
   readonly out: Dense;
   readonly headDim: number;
 
-  constructor(store: ParamStore, name: string, readonly dModel: number, readonly heads: number, group: string) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    readonly dModel: number,
+    readonly heads: number,
+    group: string,
+  ) {
     if (dModel % heads !== 0) throw new Error(`attention width ${dModel} is not a multiple of ${heads} heads`);
     this.headDim = dModel / heads;
     this.qkv = new Dense(store, `${name}.qkv`, dModel, 3 * dModel, { group, init: 'glorot' });
@@ -61,7 +67,11 @@ export class TransformerStack {
   readonly layers: EncoderLayer[] = [];
   readonly finalNorm: LayerNorm;
 
-  constructor(store: ParamStore, name: string, readonly options: TransformerStackOptions) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    readonly options: TransformerStackOptions,
+  ) {
     const { dModel, heads, dimFeedforward, activation, group } = options;
     for (let i = 0; i < options.layers; i++) {
       const p = `${name}.${i}`;

@@ -10,7 +10,13 @@ import { Dense } from './dense';
 export class Film {
   readonly dense: Dense;
 
-  constructor(store: ParamStore, name: string, condDim: number, readonly channels: number, group: string) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    condDim: number,
+    readonly channels: number,
+    group: string,
+  ) {
     this.dense = new Dense(store, name, condDim, 2 * channels, { group, init: 'glorot' });
   }
 

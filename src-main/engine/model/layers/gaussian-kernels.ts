@@ -39,7 +39,11 @@ export class GaussianKernels {
   readonly centresName?: string;
   readonly logSigmaName?: string;
 
-  constructor(store: ParamStore, name: string, readonly options: GaussianKernelOptions) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    readonly options: GaussianKernelOptions,
+  ) {
     if (!(options.initSigma > options.minSigma)) throw new Error(`initial kernel width ${options.initSigma} must exceed the minimum ${options.minSigma}`);
     this.count = options.centres.length;
     if (options.learnableCentres) {
@@ -48,7 +52,12 @@ export class GaussianKernels {
     }
     if (options.learnableSigmas) {
       this.logSigmaName = `${name}.log_sigma`;
-      store.create(this.logSigmaName, [this.count], { values: new Float32Array(this.count).fill(Math.log(options.initSigma - options.minSigma)) }, options.group);
+      store.create(
+        this.logSigmaName,
+        [this.count],
+        { values: new Float32Array(this.count).fill(Math.log(options.initSigma - options.minSigma)) },
+        options.group,
+      );
     }
   }
 

@@ -6,7 +6,13 @@ export class LayerNorm {
   readonly gammaName: string;
   readonly betaName: string;
 
-  constructor(store: ParamStore, readonly name: string, dim: number, group: string, readonly epsilon = 1e-5) {
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    dim: number,
+    group: string,
+    readonly epsilon = 1e-5,
+  ) {
     this.gammaName = `${name}.gamma`;
     this.betaName = `${name}.beta`;
     store.create(this.gammaName, [dim], 'ones', group);

@@ -53,7 +53,16 @@ export class Recurrent {
 export class RecurrentStack {
   readonly layers: Recurrent[] = [];
 
-  constructor(store: ParamStore, name: string, inputSize: number, hidden: number, cell: CellType, numLayers: number, readonly dropout: number, group: string) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    inputSize: number,
+    hidden: number,
+    cell: CellType,
+    numLayers: number,
+    readonly dropout: number,
+    group: string,
+  ) {
     for (let i = 0; i < numLayers; i++) this.layers.push(new Recurrent(store, `${name}.${i}`, i === 0 ? inputSize : hidden, hidden, cell, group));
   }
 

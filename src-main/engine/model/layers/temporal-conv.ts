@@ -61,7 +61,11 @@ export interface TemporalStackOptions {
 export class TemporalConvStack {
   readonly blocks: Array<[CausalConv, CausalConv]> = [];
 
-  constructor(store: ParamStore, name: string, readonly options: TemporalStackOptions) {
+  constructor(
+    store: ParamStore,
+    name: string,
+    readonly options: TemporalStackOptions,
+  ) {
     const { channels, kernelSize, group, activation } = options;
     for (let i = 0; i < options.layers; i++) {
       const dilation = 2 ** i;

@@ -138,7 +138,11 @@ export function createTfOps(store: ParamStore, opts: TfOpsOptions): Ops<Tensor> 
     expandDims: (x, axis) => tf.expandDims(x, axis),
     squeeze: (x, axis) => tf.squeeze(x, [axis]),
     transpose: (x, perm) => tf.transpose(x, perm),
-    reshape: (x, shape) => tf.reshape(x, shape.map((d, i) => (d === 0 ? x.shape[i] : d))),
+    reshape: (x, shape) =>
+      tf.reshape(
+        x,
+        shape.map((d, i) => (d === 0 ? x.shape[i] : d)),
+      ),
     sum: (x, axis, keepDims) => tf.sum(x, axis, keepDims),
     mean: (x, axis, keepDims) => tf.mean(x, axis, keepDims),
     recurrent: (x, p, cell, hidden) => (cell === 'gru' ? gruSequence(x, p, hidden) : lstmSequence(x, p, hidden)),

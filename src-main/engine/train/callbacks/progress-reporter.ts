@@ -74,7 +74,16 @@ export class ProgressReporter implements TrainingCallback {
     this.finishedEpochs += 1;
     this.finishedTime += elapsed;
     const eta = (this.finishedTime / this.finishedEpochs) * (this.epochs - epoch - 1);
-    this.options.sink({ type: 'epoch', epoch, epochs: this.epochs, batch: this.batches, batches: this.batches, samplesPerSecond: this.rate(elapsed), etaSeconds: eta, logs });
+    this.options.sink({
+      type: 'epoch',
+      epoch,
+      epochs: this.epochs,
+      batch: this.batches,
+      batches: this.batches,
+      samplesPerSecond: this.rate(elapsed),
+      etaSeconds: eta,
+      logs,
+    });
   }
 
   private rate(elapsedSeconds: number): number {

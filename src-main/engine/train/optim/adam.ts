@@ -133,7 +133,10 @@ export class Adam {
       const group = { id: g.id, lr: g.lr, weightDecay: g.weightDecay ?? 0, gains: g.gains };
       for (const storeGroup of g.storeGroups) {
         const other = this.groupOfStoreGroup.get(storeGroup);
-        if (other) throw new CrucibleError('bad-config', `Parameters "${storeGroup}" are in two optimiser groups ("${other.id}" and "${g.id}").`, { hint: 'Give each parameter group one optimiser.' });
+        if (other)
+          throw new CrucibleError('bad-config', `Parameters "${storeGroup}" are in two optimiser groups ("${other.id}" and "${g.id}").`, {
+            hint: 'Give each parameter group one optimiser.',
+          });
         this.groupOfStoreGroup.set(storeGroup, group);
       }
       return group;

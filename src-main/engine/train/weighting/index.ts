@@ -12,11 +12,11 @@ import { taskSamplingWeighting } from './task-sampling';
 import { uncertaintyWeighting } from './uncertainty';
 import type { LossWeighting, WeightingInstance } from './weighting';
 
-export const weightings: Record<string, LossWeighting<any>> = Object.fromEntries(
+export const weightings: Record<string, LossWeighting<Record<string, unknown>>> = Object.fromEntries(
   [staticWeighting, uncertaintyWeighting, taskSamplingWeighting, gradNormWeighting, dwaWeighting, pcGradWeighting].map((w) => [w.id, w]),
 );
 
-export function weightingStrategy(id: string): LossWeighting<any> | undefined {
+export function weightingStrategy(id: string): LossWeighting<Record<string, unknown>> | undefined {
   return Object.hasOwn(weightings, id) ? weightings[id] : undefined;
 }
 
@@ -60,7 +60,9 @@ export function createWeighting(args: CreateWeightingArgs): Weighting {
   }
   for (const [task, w] of args.weights) {
     if (!Number.isFinite(w) || w < 0) {
-      throw new CrucibleError('bad-config', `Task "${task}" has loss weight ${w}; it must be a number of at least 0.`, { hint: 'Use 1 for a normal task, 0 to leave it out of training.' });
+      throw new CrucibleError('bad-config', `Task "${task}" has loss weight ${w}; it must be a number of at least 0.`, {
+        hint: 'Use 1 for a normal task, 0 to leave it out of training.',
+      });
     }
   }
   const tasks = [...args.weights].filter(([, w]) => w > 0).map(([t]) => t);
@@ -69,7 +71,9 @@ export function createWeighting(args: CreateWeightingArgs): Weighting {
   }
   const parsed = strategy.options.safeParse(args.options ?? {});
   if (!parsed.success) {
-    throw new CrucibleError('bad-config', `The options of loss weighting "${args.id}" are invalid: ${describeIssues(parsed.error)}.`, { hint: 'Remove unknown keys and fix the values named.' });
+    throw new CrucibleError('bad-config', `The options of loss weighting "${args.id}" are invalid: ${describeIssues(parsed.error)}.`, {
+      hint: 'Remove unknown keys and fix the values named.',
+    });
   }
   const active = new Set(tasks);
   const instance = strategy.create({ tasks, weights: args.weights, store: args.store }, parsed.data);

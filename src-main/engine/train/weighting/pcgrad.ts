@@ -52,7 +52,9 @@ export const pcGradWeighting = defineWeighting({
         const gramTensor = tf.tidy(() => {
           const rows = tasks.map((t) => {
             const grads = perTask.get(t)!;
-            return tf.concat(shared.map((p) => (grads[p] ? tf.reshape(tf.mul(grads[p], weight(t)), [-1]) : tf.zeros([ctx.store.spec(p).shape.reduce((a, b) => a * b, 1)]))));
+            return tf.concat(
+              shared.map((p) => (grads[p] ? tf.reshape(tf.mul(grads[p], weight(t)), [-1]) : tf.zeros([ctx.store.spec(p).shape.reduce((a, b) => a * b, 1)]))),
+            );
           });
           const v = tf.stack(rows);
           return tf.matMul(v, v, false, true);

@@ -27,7 +27,10 @@ export const uncertaintyWeighting = defineWeighting({
     for (const task of ctx.tasks) {
       const name = `weighting.log_sigma.${task}`;
       // Reuse on a second creation over the same store (e.g. weights loaded before the strategy is rebuilt).
-      logSigma.set(task, ctx.store.has(name) ? ctx.store.get(name) : ctx.store.create(name, [], { values: Float32Array.of(options.init_log_sigma) }, WEIGHTING_GROUP));
+      logSigma.set(
+        task,
+        ctx.store.has(name) ? ctx.store.get(name) : ctx.store.create(name, [], { values: Float32Array.of(options.init_log_sigma) }, WEIGHTING_GROUP),
+      );
     }
     return {
       combine(rawLosses) {

@@ -75,7 +75,7 @@ export interface LossWeighting<O extends object = object> {
   id: string;
   label: string;
   /** The strategy's own hyper-parameters with their defaults (config keys in snake_case). */
-  options: z.ZodType<O, any>;
+  options: z.ZodType<O, unknown>;
   create(ctx: WeightingContext, options: O): WeightingInstance;
 }
 

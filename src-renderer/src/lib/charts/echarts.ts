@@ -14,7 +14,19 @@ import type {
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, MarkLineComponent, DataZoomComponent, VisualMapComponent, CanvasRenderer]);
+use([
+  LineChart,
+  ScatterChart,
+  HeatmapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  TitleComponent,
+  MarkLineComponent,
+  DataZoomComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
@@ -30,6 +42,11 @@ export type ChartOption = ComposeOption<
 >;
 
 export { init, type ECharts };
+
+/** The data array of the point a tooltip or label formatter is called for (ECharts types it loosely). */
+export function pointData(params: unknown): number[] {
+  return (params as { data: number[] }).data;
+}
 
 /** Colours that stay apart for the colour-blind (Okabe–Ito), in series order. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];

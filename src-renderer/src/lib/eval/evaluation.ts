@@ -66,7 +66,7 @@ export function rocCurve(scores: readonly (number | null)[], measured: readonly 
     if (i + 1 < rows.length && rows[i + 1].s === rows[i].s) continue;
     const [x, y] = [fp / neg, tp / pos];
     const [px, py] = points[points.length - 1];
-    auc += (x - px) * (y + py) / 2;
+    auc += ((x - px) * (y + py)) / 2;
     points.push([x, y]);
   }
   return { points, auc };

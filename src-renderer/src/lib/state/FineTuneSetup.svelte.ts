@@ -60,13 +60,20 @@ export class FineTuneSetup {
   readonly plan = $derived.by(() => {
     const own = this.#source?.tasks ?? [];
     const fate = (name: string): HeadFate => (own.some((t) => t.name === name) ? (this.#chosen.includes(name) ? 'continues' : 'kept') : 'new');
-    return [...own.map((t) => ({ name: t.name, type: t.type, fate: fate(t.name) })), ...this.#chosen.filter((n) => !own.some((t) => t.name === n)).map((name) => ({ name, type: this.#tasks.find((t) => t.name === name)?.type ?? 'regression', fate: 'new' as const }))];
+    return [
+      ...own.map((t) => ({ name: t.name, type: t.type, fate: fate(t.name) })),
+      ...this.#chosen
+        .filter((n) => !own.some((t) => t.name === n))
+        .map((name) => ({ name, type: this.#tasks.find((t) => t.name === name)?.type ?? 'regression', fate: 'new' as const })),
+    ];
   });
   readonly problem = $derived.by(() => {
     if (!this.#from) return 'Choose a run or a model to start from.';
     if (this.#chosen.length === 0) return 'Choose at least one task to train.';
-    if (new Set(this.#tasks.filter((t) => this.#chosen.includes(t.name)).map((t) => t.table)).size > 1) return 'The chosen tasks come from different tables; a run trains on one table.';
-    if (this.#method === 'lora' && !(Number.isInteger(this.#loraRank) && this.#loraRank >= 1 && this.#loraRank <= 256)) return 'The LoRA rank is a whole number from 1 to 256.';
+    if (new Set(this.#tasks.filter((t) => this.#chosen.includes(t.name)).map((t) => t.table)).size > 1)
+      return 'The chosen tasks come from different tables; a run trains on one table.';
+    if (this.#method === 'lora' && !(Number.isInteger(this.#loraRank) && this.#loraRank >= 1 && this.#loraRank <= 256))
+      return 'The LoRA rank is a whole number from 1 to 256.';
     if (this.#method === 'lora' && !(this.#loraAlpha > 0 && this.#loraAlpha <= 1024)) return 'LoRA alpha is a number above 0 (at most 1024).';
     return null;
   });

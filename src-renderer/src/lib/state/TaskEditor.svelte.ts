@@ -62,10 +62,12 @@ export class TaskEditor {
 
   /** The message for `field` of task `i`, if any (`head_options.hidden` style paths). */
   problem(i: number, field: string | null): string | undefined {
-    return this.#problems
-      .filter((p) => p.task === i && (p.field === field || (field !== null && p.field?.startsWith(`${field}.`))))
-      .map((p) => p.message)
-      .join(' ') || undefined;
+    return (
+      this.#problems
+        .filter((p) => p.task === i && (p.field === field || (field !== null && p.field?.startsWith(`${field}.`))))
+        .map((p) => p.message)
+        .join(' ') || undefined
+    );
   }
 
   async load(open: boolean): Promise<void> {

@@ -45,15 +45,24 @@ describe('task affinity', () => {
       [expect.closeTo(0.36, 6), expect.closeTo(-0.44, 6)],
       [expect.closeTo(-0.44, 6), expect.closeTo(0.36, 6)],
     ]);
-    expect(report.cosine).toEqual([[expect.closeTo(1, 6), expect.closeTo(-1, 6)], [expect.closeTo(-1, 6), expect.closeTo(1, 6)]]);
-    expect(report.steps).toEqual([[1, 1], [1, 1]]);
+    expect(report.cosine).toEqual([
+      [expect.closeTo(1, 6), expect.closeTo(-1, 6)],
+      [expect.closeTo(-1, 6), expect.closeTo(1, 6)],
+    ]);
+    expect(report.steps).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(report.lr).toBe('shared');
     expect(store.values('encoder.w')[0]).toBe(0);
     // Sums survive a resume through the callback state.
     const resumed = new TaskAffinity(['a', 'b'], { every: 2, lr: 0.1 });
     resumed.loadState(affinity.state());
     resumed.beforeStep(probeStep(store, 2));
-    expect(resumed.report().steps).toEqual([[2, 2], [2, 2]]);
+    expect(resumed.report().steps).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
     expect(resumed.report().lookahead[0][1]).toBeCloseTo(-0.44, 6);
   });
 
@@ -67,8 +76,14 @@ describe('task affinity', () => {
       const cfg = parseConfigText(yaml('static'), { baseDir: scratch.dir });
       const data = await loadRunData(cfg);
       const plain = await runTraining({ config: cfg, data, runDir: join(scratch.dir, 'plain') }, quiet);
-      const measured = await runTraining({ config: cfg, data, runDir: join(scratch.dir, 'measured'), analysis: { affinity: { every: 3 }, dataMaps: true } }, quiet);
-      const table = (dir: string) => readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, -2).join(','));
+      const measured = await runTraining(
+        { config: cfg, data, runDir: join(scratch.dir, 'measured'), analysis: { affinity: { every: 3 }, dataMaps: true } },
+        quiet,
+      );
+      const table = (dir: string) =>
+        readFileSync(join(dir, 'metrics.csv'), 'utf8')
+          .split('\n')
+          .map((l) => l.split(',').slice(0, -2).join(','));
       expect(table(measured.runDir)).toEqual(table(plain.runDir));
       expect(existsSync(join(plain.runDir, 'affinity.json'))).toBe(false);
 
@@ -97,7 +112,10 @@ describe('task affinity', () => {
     it.each(['gradnorm', 'dwa', 'pcgrad'])('trains with %s through the per-task or combined gradient path', async (strategy) => {
       const cfg = parseConfigText(yaml(strategy), { baseDir: scratch.dir });
       const summary = await runTraining({ config: cfg, data: await loadRunData(cfg), runDir: join(scratch.dir, strategy) }, quiet);
-      const [header, ...rows] = readFileSync(join(summary.runDir, 'metrics.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+      const [header, ...rows] = readFileSync(join(summary.runDir, 'metrics.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(','));
       const col = (name: string) => rows.map((r) => Number(r[header.indexOf(name)]));
       expect(col('train_final_loss').every(Number.isFinite)).toBe(true);
       const weights = col('band_gap_weight').map((w, i) => w + col('is_metal_weight')[i]);

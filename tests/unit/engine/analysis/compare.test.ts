@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareTableCsv, isNegativeTransfer, parseStrategies, readCompareReport, runCompare, seedStats, summarizeCompare, type CompareRun } from '../../../../src-main/engine/analysis/compare';
+import {
+  compareTableCsv,
+  isNegativeTransfer,
+  parseStrategies,
+  readCompareReport,
+  runCompare,
+  seedStats,
+  summarizeCompare,
+  type CompareRun,
+} from '../../../../src-main/engine/analysis/compare';
 import { loadConfig } from '../../../../src-main/engine/config/index';
 import { loadRunData } from '../../../../src-main/engine/data/load-run-data';
 import type { RunSummary } from '../../../../src-main/engine/train/run-training';
@@ -9,7 +18,9 @@ import { repoRoot, scratchDir } from '../../../helpers/paths';
 
 /** A finished run with only the test metrics the report reads. */
 function run(name: string, seed: number, test: Record<string, Record<string, number>>): CompareRun {
-  const summary = { metrics: { tasks: Object.fromEntries(Object.entries(test).map(([t, m]) => [t, { type: 'x', val: {}, test: m }])) } } as unknown as RunSummary;
+  const summary = {
+    metrics: { tasks: Object.fromEntries(Object.entries(test).map(([t, m]) => [t, { type: 'x', val: {}, test: m }])) },
+  } as unknown as RunSummary;
   return { name, seed, runDir: `/runs/${name}-${seed}`, summary };
 }
 
@@ -39,7 +50,9 @@ describe('MTL-vs-STL comparison', () => {
     expect(metal.strategies.static).toMatchObject({ gainPct: expect.closeTo((100 * 0.04) / 0.9, 6), negativeTransfer: false });
     expect(metal.strategies.pcgrad.negativeTransfer).toBe(true);
 
-    const [header, gapRow, metalRow] = compareTableCsv({ strategies: ['static', 'pcgrad'], tasks: [gap, metal] }).trim().split('\n');
+    const [header, gapRow, metalRow] = compareTableCsv({ strategies: ['static', 'pcgrad'], tasks: [gap, metal] })
+      .trim()
+      .split('\n');
     expect(header).toBe(
       'task,metric,seeds,stl_mae,stl_mae_std,stl_accuracy,stl_accuracy_std,static_mae,static_mae_std,static_accuracy,static_accuracy_std,static_gain_pct,static_negative_transfer,pcgrad_mae,pcgrad_mae_std,pcgrad_accuracy,pcgrad_accuracy_std,pcgrad_gain_pct,pcgrad_negative_transfer',
     );
@@ -71,7 +84,10 @@ describe('MTL-vs-STL comparison', () => {
       expect(report.runs.map((r) => r.name)).toEqual(['mtl-static', 'mtl-pcgrad', 'stl-band_gap', 'stl-is_metal']);
       const stlConfig = readFileSync(join(scratch.dir, 'stl-is_metal-seed42', 'config.yaml'), 'utf8');
       expect(stlConfig).not.toContain('band_gap');
-      expect(report.tasks.map((t) => [t.task, t.metric])).toEqual([['band_gap', 'mae'], ['is_metal', 'accuracy']]);
+      expect(report.tasks.map((t) => [t.task, t.metric])).toEqual([
+        ['band_gap', 'mae'],
+        ['is_metal', 'accuracy'],
+      ]);
       for (const t of report.tasks) {
         expect(t.stl.mean).toBeGreaterThan(0);
         expect(t.strategies.pcgrad.gainPct).not.toBeNull();

@@ -102,7 +102,12 @@ trainer:
       groups: [TASKS.slice(0, 3), TASKS.slice(3)],
     };
     const plans = groupPlans(config, data, grouping, 0.01);
-    expect([...plans[0].weights]).toEqual([['a1', 0.9], ['a2', 0.9], ['a3', 0.9], ['noise', 0.5]]);
+    expect([...plans[0].weights]).toEqual([
+      ['a1', 0.9],
+      ['a2', 0.9],
+      ['a3', 0.9],
+      ['noise', 0.5],
+    ]);
     expect(plans[0].config.tasks.map((t) => [t.name, t.weight])).toEqual([...plans[0].weights]);
     expect(plans[0].config.weighting).toEqual({ strategy: 'static', options: {} });
     expect(plans[0].data.set.tasks.map((t) => t.name)).toEqual(['a1', 'a2', 'a3', 'noise']);

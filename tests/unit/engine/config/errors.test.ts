@@ -54,18 +54,36 @@ describe('unknown keys', () => {
 
   it('in an optimizer, in a weighting strategy’s options and in a callback’s init_args', () => {
     const optimizer = errorOf(insertAfter(7, '        optimizer: { lr: 0.01, weight_decai: 0.1 }'));
-    expect([optimizer.message, optimizer.hint, optimizer.location?.row]).toEqual(['Unknown key "model.init_args.task_configs[0].optimizer.weight_decai".', 'Did you mean "weight_decay"?', 8]);
+    expect([optimizer.message, optimizer.hint, optimizer.location?.row]).toEqual([
+      'Unknown key "model.init_args.task_configs[0].optimizer.weight_decai".',
+      'Did you mean "weight_decay"?',
+      8,
+    ]);
 
     const weighting = errorOf(`${BASE}weighting:\n  strategy: uncertainty\n  options:\n    init_log_sigmas: 0.5\n`);
-    expect([weighting.message, weighting.hint, weighting.location?.row]).toEqual(['Unknown key "weighting.options.init_log_sigmas".', 'Did you mean "init_log_sigma"?', 17]);
+    expect([weighting.message, weighting.hint, weighting.location?.row]).toEqual([
+      'Unknown key "weighting.options.init_log_sigmas".',
+      'Did you mean "init_log_sigma"?',
+      17,
+    ]);
 
-    const callback = errorOf(`${BASE}trainer:\n  callbacks:\n    - class_path: lightning.pytorch.callbacks.EarlyStopping\n      init_args:\n        monitor: val_total_loss\n        patiense: 5\n`);
-    expect([callback.message, callback.hint, callback.location?.row]).toEqual(['Unknown key "trainer.callbacks[0].init_args.patiense".', 'Did you mean "patience"?', 19]);
+    const callback = errorOf(
+      `${BASE}trainer:\n  callbacks:\n    - class_path: lightning.pytorch.callbacks.EarlyStopping\n      init_args:\n        monitor: val_total_loss\n        patiense: 5\n`,
+    );
+    expect([callback.message, callback.hint, callback.location?.row]).toEqual([
+      'Unknown key "trainer.callbacks[0].init_args.patiense".',
+      'Did you mean "patience"?',
+      19,
+    ]);
   });
 
   it('in name-keyed mappings suggest task names', () => {
     const masking = errorOf(`${BASE}    task_masking_ratios:\n      band_gp: 0.5\n`);
-    expect([masking.message, masking.hint, masking.location?.row]).toEqual(['Unknown key "data.init_args.task_masking_ratios.band_gp".', 'Did you mean "band_gap"?', 15]);
+    expect([masking.message, masking.hint, masking.location?.row]).toEqual([
+      'Unknown key "data.init_args.task_masking_ratios.band_gp".',
+      'Did you mean "band_gap"?',
+      15,
+    ]);
 
     const weights = errorOf(insertAfter(3, '    loss_weights: { is_metl: 2.0 }'));
     expect(weights.message).toBe('Unknown key "model.init_args.loss_weights.is_metl".');
@@ -81,7 +99,9 @@ describe('unknown keys', () => {
 
   it('report the first problem in file order and count the rest', () => {
     // The misspelt shared_block_dims is also "missing"; that echo is not counted.
-    const e = errorOf(edit(3, '    shared_blok_dims: [auto, 64, 32]').replace('formula_column', 'formula_colum').replace('type: classification', 'type: clasification'));
+    const e = errorOf(
+      edit(3, '    shared_blok_dims: [auto, 64, 32]').replace('formula_column', 'formula_colum').replace('type: classification', 'type: clasification'),
+    );
     expect(e.message).toBe('Unknown key "model.init_args.shared_blok_dims".');
     expect(e.hint).toBe('Did you mean "shared_block_dims"? 2 more problems in this config.');
   });
@@ -124,10 +144,14 @@ describe('wrong values', () => {
   });
 
   it('in head options name the task (checked by the head’s own schema)', () => {
-    const e = errorOf(insertAfter(9, '      - name: dos', '        type: SEQUENCE', '        subtype: rnn', '        data_column: dos', '        cell: transformer'));
+    const e = errorOf(
+      insertAfter(9, '      - name: dos', '        type: SEQUENCE', '        subtype: rnn', '        data_column: dos', '        cell: transformer'),
+    );
     expect(e.message).toBe('Task "dos": model.init_args.task_configs[2].cell is "transformer"; must be one of gru, lstm.');
     expect(e.location?.row).toBe(14);
-    const refined = errorOf(insertAfter(9, '      - name: dos', '        type: SEQUENCE', '        subtype: transformer', '        d_model: 30', '        nhead: 4'));
+    const refined = errorOf(
+      insertAfter(9, '      - name: dos', '        type: SEQUENCE', '        subtype: transformer', '        d_model: 30', '        nhead: 4'),
+    );
     expect(refined.message).toBe('Task "dos": model.init_args.task_configs[2].nhead is 4; d_model must be a multiple of nhead.');
   });
 
@@ -162,7 +186,9 @@ describe('wrong values', () => {
 
   it('refuse two different values for one setting under two seed names', () => {
     const e = errorOf(insertAfter(7, '        weight: 2.0', '        loss_weight: 3.0'));
-    expect(e.message).toBe('model.init_args.task_configs[0].weight is 2 but model.init_args.task_configs[0].loss_weight (line 9) is 3; both set the same thing.');
+    expect(e.message).toBe(
+      'model.init_args.task_configs[0].weight is 2 but model.init_args.task_configs[0].loss_weight (line 9) is 3; both set the same thing.',
+    );
     expect(e.location?.row).toBe(8);
   });
 
@@ -192,7 +218,9 @@ describe('data sources', () => {
   it('that do not exist are not-found errors at the key’s line', () => {
     const e = errorOf(edit(12, '    attributes_source: data/missing.csv'));
     expect(e.code).toBe('not-found');
-    expect(e.message).toMatch(/^data\.init_args\.attributes_source names "data\/missing\.csv", which does not exist \(looked for .*examples\/data\/missing\.csv\)\.$/);
+    expect(e.message).toMatch(
+      /^data\.init_args\.attributes_source names "data\/missing\.csv", which does not exist \(looked for .*examples\/data\/missing\.csv\)\.$/,
+    );
     expect(e.location?.row).toBe(12);
   });
 

@@ -36,7 +36,13 @@ describe('the seed project README demo (demo_scaling_law.yaml)', () => {
     expect(cfg.weighting).toEqual({ strategy: 'uncertainty', options: { init_log_sigma: 0 } });
     expect(cfg.trainer.maxEpochs).toBe(20);
     // Lightning's device, logger and output-folder keys are accepted and reported, in file order.
-    expect(notices.map((n) => n.path)).toEqual(['data.init_args.num_workers', 'trainer.default_root_dir', 'trainer.accelerator', 'trainer.devices', 'trainer.logger']);
+    expect(notices.map((n) => n.path)).toEqual([
+      'data.init_args.num_workers',
+      'trainer.default_root_dir',
+      'trainer.accelerator',
+      'trainer.devices',
+      'trainer.logger',
+    ]);
     expect(notices.every((n) => n.line !== null && n.line > 30)).toBe(true);
   });
 
@@ -50,7 +56,9 @@ describe('the seed project README demo (demo_scaling_law.yaml)', () => {
 
   it('comes with the dummy data its generator writes', () => {
     for (const f of ['dummy_formula_descriptors.csv', 'dummy_attributes.csv']) expect(existsSync(join(examplesDir, 'data', f))).toBe(true);
-    const attributes = readFileSync(join(examplesDir, 'data', 'dummy_attributes.csv'), 'utf8').trim().split('\n');
+    const attributes = readFileSync(join(examplesDir, 'data', 'dummy_attributes.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(attributes[0]).toBe('id,target_A,series_B_y,series_B_x,split');
     expect(attributes).toHaveLength(41);
   });
@@ -76,7 +84,14 @@ describe('examples/phonon_dos.yaml', () => {
   it('maps the DOS curves on their frequency grid to a vec head', async () => {
     const cfg = await loadConfig(join(examplesDir, 'phonon_dos.yaml'));
     expect(cfg.tasks).toHaveLength(1);
-    expect(cfg.tasks[0]).toMatchObject({ name: 'phonon_dos', kind: 'sequence', head: 'vec', column: 'dos', stepsColumn: 'frequency_grid', headOptions: { hidden_dims: [128, 128] } });
+    expect(cfg.tasks[0]).toMatchObject({
+      name: 'phonon_dos',
+      kind: 'sequence',
+      head: 'vec',
+      column: 'dos',
+      stepsColumn: 'frequency_grid',
+      headOptions: { hidden_dims: [128, 128] },
+    });
     expect(cfg.data).toMatchObject({ featurizer: 'magpie', idColumn: 'row_id' });
   });
 });

@@ -81,10 +81,15 @@ describe('defaults', () => {
   });
 
   it('take the seed’s balancer switch for the weighting strategy', () => {
-    expect(resolveYaml(BASE.replace('  init_args:\n', '  init_args:\n    enable_learnable_loss_balancer: false\n')).weighting).toEqual({ strategy: 'static', options: {} });
+    expect(resolveYaml(BASE.replace('  init_args:\n', '  init_args:\n    enable_learnable_loss_balancer: false\n')).weighting).toEqual({
+      strategy: 'static',
+      options: {},
+    });
     // Task sampling draws tasks in proportion to their static loss weights (DeePMD-kit's model_prob), so it has no options of its own.
     expect(resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n`).weighting).toEqual({ strategy: 'task_sampling', options: {} });
-    expect(() => resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n  options: { probabilities: { band_gap: 3 } }\n`)).toThrow(/weighting\.options\.probabilities/);
+    expect(() => resolveYaml(`${BASE}weighting:\n  strategy: task_sampling\n  options: { probabilities: { band_gap: 3 } }\n`)).toThrow(
+      /weighting\.options\.probabilities/,
+    );
   });
 
   it('accept a numeric input width equal to the featurizer’s', () => {
@@ -197,8 +202,14 @@ trainer:
     const lineWith = (text: string) => GENERATED.split('\n').findIndex((l) => l.includes(text)) + 1;
     const notices = noticesOf(GENERATED);
     const at = (path: string) => notices.find((n) => n.path === path);
-    expect(at('model.init_args.task_configs[0].residual')).toEqual({ path: 'model.init_args.task_configs[0].residual', line: 11, message: 'The regression head has no "residual" option; ignored.' });
-    expect(at('model.init_args.shared_block_optimizer.monitor')?.message).toBe('The seed\'s "val_total_loss" is Crucible\'s "val_final_loss"; monitoring that.');
+    expect(at('model.init_args.task_configs[0].residual')).toEqual({
+      path: 'model.init_args.task_configs[0].residual',
+      line: 11,
+      message: 'The regression head has no "residual" option; ignored.',
+    });
+    expect(at('model.init_args.shared_block_optimizer.monitor')?.message).toBe(
+      'The seed\'s "val_total_loss" is Crucible\'s "val_final_loss"; monitoring that.',
+    );
     expect(at('data.init_args.num_workers')?.line).toBe(lineWith('num_workers'));
     expect(at('trainer.fast_dev_run')?.message).toBe("Lightning's fast_dev_run is ignored (Crucible has no such setting).");
     expect(at('trainer.accelerator')?.message).toMatch(/top-level "backend" key/);
@@ -226,12 +237,23 @@ trainer:
     );
     const cfg = roundTrip(text);
     expect(cfg.tasks[0]).toMatchObject({ weight: 2.5, maskingRatio: 0.5 });
-    expect(cfg.tasks[1]).toMatchObject({ name: 'dos', kind: 'sequence', head: 'kernel_regression', stepsColumn: 'frequency_grid', headOptions: { kernel_num_centers: 16 } });
-    expect(noticesOf(text).map((n) => n.message)).toEqual(['The kernel_regression head has no "x_dim" option; ignored.', 'The kernel_regression head has no "t_encoding_method" option; ignored.']);
+    expect(cfg.tasks[1]).toMatchObject({
+      name: 'dos',
+      kind: 'sequence',
+      head: 'kernel_regression',
+      stepsColumn: 'frequency_grid',
+      headOptions: { kernel_num_centers: 16 },
+    });
+    expect(noticesOf(text).map((n) => n.message)).toEqual([
+      'The kernel_regression head has no "x_dim" option; ignored.',
+      'The kernel_regression head has no "t_encoding_method" option; ignored.',
+    ]);
   });
 
   it('takes static weights and keep-ratios from the 2025 seed’s name-keyed mappings', () => {
-    const cfg = resolveYaml(`${BASE.replace('  init_args:\n', '  init_args:\n    loss_weights: { is_metal: 0.25, mfm: 0.2 }\n')}    task_masking_ratios: { band_gap: 0.2 }\n`);
+    const cfg = resolveYaml(
+      `${BASE.replace('  init_args:\n', '  init_args:\n    loss_weights: { is_metal: 0.25, mfm: 0.2 }\n')}    task_masking_ratios: { band_gap: 0.2 }\n`,
+    );
     expect(cfg.tasks.map((t) => [t.weight, t.maskingRatio])).toEqual([
       [1, 0.2],
       [0.25, 1],
@@ -290,11 +312,21 @@ trainer:
     expect([cfg.seed, cfg.name, cfg.backend]).toEqual([7, 'crucible keys', 'wasm']);
     expect(cfg.model).toMatchObject({ depositDim: 16, activation: 'gelu', dropout: 0.2, structure: { inputDim: 'auto', hiddenDims: [32] } });
     expect(cfg.model.encoderOptimizer).toMatchObject({ freeze: true, scheduler: { type: 'cosine', tMax: 40, minLr: 1e-4 } });
-    expect(cfg.tasks[0]).toMatchObject({ lora: { rank: 4, alpha: 16, freezeBase: true }, numClasses: 2, classWeights: [1, 3], headOptions: { hidden_dims: [8] } });
+    expect(cfg.tasks[0]).toMatchObject({
+      lora: { rank: 4, alpha: 16, freezeBase: true },
+      numClasses: 2,
+      classWeights: [1, 3],
+      headOptions: { hidden_dims: [8] },
+    });
     expect(cfg.tasks[0].optimizer.scheduler).toEqual({ type: 'none' });
     expect(cfg.tasks[1]).toMatchObject({ head: 'tcn', stepsColumn: 'frequency_grid', headOptions: { n_tcn_layers: 3 }, lora: null });
     expect(cfg.tasks[1].optimizer.freeze).toBe(true);
-    expect(cfg.data).toMatchObject({ attributes: { kind: 'table', table: 'expt_gap' }, structureDescriptors: { kind: 'table', table: 'structures' }, featurizer: 'oliynyk', splitColumn: null });
+    expect(cfg.data).toMatchObject({
+      attributes: { kind: 'table', table: 'expt_gap' },
+      structureDescriptors: { kind: 'table', table: 'structures' },
+      featurizer: 'oliynyk',
+      splitColumn: null,
+    });
     expect(cfg.trainer).toEqual({
       maxEpochs: 40,
       minEpochs: 5,

@@ -19,7 +19,12 @@ describe('data-scaling sweeps', () => {
     const config = await loadConfig(join(repoRoot, 'examples', 'expt_gap.yaml'), { overrides: { maxEpochs: 1 } });
     const data = await loadRunData(config);
     const result = await runSweep(config, data, { task: 'band_gap', fractions: [1, 0.25], seeds: 2, outDir: scratch.dir });
-    expect(result.points.map((p) => [p.fraction, p.seed])).toEqual([[1, 42], [1, 43], [0.25, 42], [0.25, 43]]);
+    expect(result.points.map((p) => [p.fraction, p.seed])).toEqual([
+      [1, 42],
+      [1, 43],
+      [0.25, 42],
+      [0.25, 43],
+    ]);
     expect(result.curve[1].trainRows).toBe(Math.round(result.curve[0].trainRows / 4));
     const table = sweepTableCsv(result).trim().split('\n');
     expect(table[0]).toMatch(/^fraction,seed,train_rows,val_band_gap_mae,/);

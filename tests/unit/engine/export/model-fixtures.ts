@@ -116,11 +116,19 @@ export function specFor(fx: Fixture, heads: Record<string, string>, extra: Parti
   };
 }
 
-function tfInputs(model: MultiTaskModel, x: Float32Array, rows: number, structure?: { values: Float32Array; has: Float32Array }, steps?: Record<string, Feed>): ModelInputs<Tensor> {
+function tfInputs(
+  model: MultiTaskModel,
+  x: Float32Array,
+  rows: number,
+  structure?: { values: Float32Array; has: Float32Array },
+  steps?: Record<string, Feed>,
+): ModelInputs<Tensor> {
   const d = model.spec.encoder.inputDim;
   return {
     x: tf.tensor(x, [rows, d]),
-    ...(structure ? { structure: { values: tf.tensor(structure.values, [rows, structure.values.length / rows]), has: tf.tensor(structure.has, [rows, 1]) } } : {}),
+    ...(structure
+      ? { structure: { values: tf.tensor(structure.values, [rows, structure.values.length / rows]), has: tf.tensor(structure.has, [rows, 1]) } }
+      : {}),
     steps: Object.fromEntries(Object.entries(steps ?? {}).map(([task, f]) => [task, tf.tensor(f.data, f.dims)])),
   };
 }

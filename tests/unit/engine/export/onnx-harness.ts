@@ -38,9 +38,14 @@ export async function runOnnx(bytes: Uint8Array, feeds: Record<string, Feed>): P
     const out = await session.run(inputs);
     const results = Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { data: t.data as Float32Array, dims: t.dims.map(Number) }]));
     for (const declared of onnxProto.onnx.ModelProto.decode(bytes).graph!.output!) {
-      const sizes = declared.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam || d.dimValue === undefined || d.dimValue === null ? null : Number(d.dimValue)));
+      const sizes = declared.type!.tensorType!.shape!.dim!.map((d) =>
+        d.dimParam || d.dimValue === undefined || d.dimValue === null ? null : Number(d.dimValue),
+      );
       const actual = results[declared.name!].dims;
-      expect(actual.map((d, i) => (sizes[i] === null ? null : d)), `declared shape of output ${declared.name}`).toEqual(sizes);
+      expect(
+        actual.map((d, i) => (sizes[i] === null ? null : d)),
+        `declared shape of output ${declared.name}`,
+      ).toEqual(sizes);
     }
     return results;
   } finally {

@@ -137,7 +137,12 @@ describe('ONNX export: onnxruntime reproduces the tfjs model from raw inputs to 
 
   it('LoRA adapters trained away from zero are merged into the kernels', async () => {
     const { model: m } = model('LoRA-adapted encoder');
-    expect(m.store.names().filter((n) => n.endsWith('lora_b')).some((n) => m.store.values(n).some((v) => v !== 0))).toBe(true);
+    expect(
+      m.store
+        .names()
+        .filter((n) => n.endsWith('lora_b'))
+        .some((n) => m.store.values(n).some((v) => v !== 0)),
+    ).toBe(true);
     await expectParityOf('LoRA-adapted encoder');
     const initializers = onnx.ModelProto.decode(exportOf('LoRA-adapted encoder')).graph!.initializer!.map((t) => t.name!);
     expect(initializers.filter((n) => /lora_[ab]$/.test(n))).toEqual([]);

@@ -28,7 +28,13 @@ function table(columns: Record<string, ColumnKind>): InputTable {
     file: 'in.csv',
     format: 'csv',
     rowCount: 1,
-    columns: Object.entries(columns).map(([name, kind]) => ({ name, kind, type: kind === 'number' ? 'DOUBLE' : kind === 'list' ? 'DOUBLE[]' : 'VARCHAR', expr: name, identity: true })),
+    columns: Object.entries(columns).map(([name, kind]) => ({
+      name,
+      kind,
+      type: kind === 'number' ? 'DOUBLE' : kind === 'list' ? 'DOUBLE[]' : 'VARCHAR',
+      expr: name,
+      identity: true,
+    })),
     rowNumbers: { rows: async (i) => i.map((r) => r + 2) },
     problems: [],
   };
@@ -53,8 +59,14 @@ describe('planInputs', () => {
     expect(byTraining.descriptors).toMatchObject({ kind: 'featurize', column: 'composition' });
     expect(planInputs(manifest(), table({ formula: 'text', x: 'number' }), fixed()).descriptors).toMatchObject({ kind: 'featurize', column: 'formula' });
     const descriptors = Object.fromEntries(magpie.featureNames.map((n) => [n, 'number' as const]));
-    expect(planInputs(manifest(), table({ formula: 'text', ...descriptors }), fixed()).descriptors).toEqual({ kind: 'columns', columns: [...magpie.featureNames] });
-    expect(planInputs(manifest(), table({ f: 'text', ...descriptors }), { ...fixed(), formulaColumn: 'f' }).descriptors).toMatchObject({ kind: 'featurize', column: 'f' });
+    expect(planInputs(manifest(), table({ formula: 'text', ...descriptors }), fixed()).descriptors).toEqual({
+      kind: 'columns',
+      columns: [...magpie.featureNames],
+    });
+    expect(planInputs(manifest(), table({ f: 'text', ...descriptors }), { ...fixed(), formulaColumn: 'f' }).descriptors).toMatchObject({
+      kind: 'featurize',
+      column: 'f',
+    });
   });
 
   it('names what is missing', () => {
@@ -62,8 +74,12 @@ describe('planInputs', () => {
       /in\.csv lacks 6 of the 7 numeric descriptor columns the model reads: "d2", "d3", "d4", "d5", "d6" and 1 more\./,
     );
     expect(() => planInputs(manifest(), table({ name: 'text' }), fixed())).toThrow(/neither a formula column nor the 321 descriptor columns/);
-    expect(() => planInputs(manifest(), table({ formula: 'number' }), { ...fixed(), formulaColumn: 'formula' })).toThrow(/Column "formula" holds numbers, not chemical formulas/);
-    expect(() => planInputs(manifest(), table({ formula: 'text' }), { ...fixed(), formulaColumn: 'formul' })).toThrow(/The formula column "formul" is not a column of in\.csv/);
+    expect(() => planInputs(manifest(), table({ formula: 'number' }), { ...fixed(), formulaColumn: 'formula' })).toThrow(
+      /Column "formula" holds numbers, not chemical formulas/,
+    );
+    expect(() => planInputs(manifest(), table({ formula: 'text' }), { ...fixed(), formulaColumn: 'formul' })).toThrow(
+      /The formula column "formul" is not a column of in\.csv/,
+    );
   });
 
   it('refuses to featurize with an element table other than the training one', () => {
@@ -78,7 +94,9 @@ describe('planInputs', () => {
     const none = planInputs(m, table({ formula: 'text' }), fixed());
     expect(none.structure).toBeNull();
     expect(none.notes).toEqual(['in.csv has no structure descriptor columns ("volume", "sites"): every row is predicted from its composition alone.']);
-    expect(() => planInputs(m, table({ formula: 'text', volume: 'number' }), fixed())).toThrow(/only 1 of the 2 structure descriptor columns; missing: "sites"/);
+    expect(() => planInputs(m, table({ formula: 'text', volume: 'number' }), fixed())).toThrow(
+      /only 1 of the 2 structure descriptor columns; missing: "sites"/,
+    );
   });
 
   it("takes each curve's x values from the row when it has them, else from the model's grid", () => {

@@ -95,8 +95,16 @@ describe('predictBatch', () => {
     expect(fromDescriptors.columns.slice(0, 2)).toEqual(['name', 'band_gap']);
     await writeExcelFile([['formula', 'batch'], ...formulas.map((f, i) => [f, i])]).toFile(path('formulas.xlsx'));
     await predict({ input: path('formulas.xlsx'), output: path('from-formulas.csv'), keep: ['formula', 'batch'] });
-    const a = readFileSync(path('from-descriptors.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1));
-    const b = readFileSync(path('from-formulas.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2));
+    const a = readFileSync(path('from-descriptors.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(1));
+    const b = readFileSync(path('from-formulas.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(2));
     expect(a).toEqual(b);
     expect(readFileSync(path('from-formulas.csv'), 'utf8').split('\n')[0]).toBe('formula,batch,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1');
   });
@@ -115,13 +123,22 @@ describe('predictBatch', () => {
     const input = dataSet('matbench_glass', 'glass.csv');
     const summary = await predict({ input, project: dir });
     expect(summary).toMatchObject({ output: null, table: 'glass_predictions', rows: 5680 });
-    await expect(predict({ input, project: dir })).rejects.toMatchObject({ message: 'The project already has a table "glass_predictions".', hint: expect.stringMatching(/--replace/) });
+    await expect(predict({ input, project: dir })).rejects.toMatchObject({
+      message: 'The project already has a table "glass_predictions".',
+      hint: expect.stringMatching(/--replace/),
+    });
     await predict({ input, project: dir, replace: true });
     const project = await openProject(dir);
     expect(project.tables.map((t) => t.name)).toEqual(['glass_predictions']);
     const store = await project.openStore();
     try {
-      expect((await store.table('glass_predictions')).columns.map((c) => c.name)).toEqual(['formula', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+      expect((await store.table('glass_predictions')).columns.map((c) => c.name)).toEqual([
+        'formula',
+        'band_gap',
+        'is_metal',
+        'is_metal_prob_0',
+        'is_metal_prob_1',
+      ]);
     } finally {
       await store.close();
     }
@@ -129,8 +146,12 @@ describe('predictBatch', () => {
 
   it('refuses inputs that lack what the model reads, naming it', async () => {
     writeFileSync(path('numbers.csv'), 'a,b\n1,2\n');
-    await expect(predict({ input: path('numbers.csv'), output: path('x.csv') })).rejects.toThrow(/numbers\.csv has neither a formula column nor the 321 descriptor columns the model reads/);
-    await expect(predict({ input: path('numbers.csv'), output: path('x.csv'), formulaColumn: 'formla' })).rejects.toThrow(/formula column "formla" is not a column of numbers\.csv/);
+    await expect(predict({ input: path('numbers.csv'), output: path('x.csv') })).rejects.toThrow(
+      /numbers\.csv has neither a formula column nor the 321 descriptor columns the model reads/,
+    );
+    await expect(predict({ input: path('numbers.csv'), output: path('x.csv'), formulaColumn: 'formla' })).rejects.toThrow(
+      /formula column "formla" is not a column of numbers\.csv/,
+    );
     await expect(predict({ input: path('numbers.csv'), output: path('x.xlsx') })).rejects.toThrow(/must end in \.csv or \.parquet/);
     await expect(predict({ input: path('numbers.csv') })).rejects.toThrow(/Nowhere to put the predictions/);
     const seebeck = (await exportBundle(await trainRun(SEEBECK_RUN, path('run-seebeck')), path('seebeck.crucible'))).file;
@@ -145,14 +166,21 @@ describe('predictBatch', () => {
     const summary = await predict({ model: path('seebeck.crucible'), input: path('temperatures.csv'), output: path('seebeck.csv') });
     expect(summary).toMatchObject({ rowsWithoutPredictions: 0, failureCount: 1 });
     expect(summary.failures).toEqual([{ row: 3, column: 'temperature_K', reason: 'no x values for task "seebeck"', task: 'seebeck' }]);
-    const rows = await query<{ seebeck: number[] | null }>(`SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]'}, header = true)`);
+    const rows = await query<{ seebeck: number[] | null }>(
+      `SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]'}, header = true)`,
+    );
     expect(rows.map((r) => r.seebeck?.length ?? null)).toEqual([3, null, 1]);
   });
 
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(predictBatch({ model: bundle, input: dataSet('matbench_glass', 'glass.csv'), output: path('cancelled.csv') }, { emit: () => {}, signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      predictBatch(
+        { model: bundle, input: dataSet('matbench_glass', 'glass.csv'), output: path('cancelled.csv') },
+        { emit: () => {}, signal: controller.signal },
+      ),
+    ).rejects.toMatchObject({
       code: 'cancelled',
     });
   });

@@ -27,23 +27,38 @@ export interface GradientCheckOptions {
 export function projection(shape: number[], seed = 11): tf.Tensor {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.float() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.float() * 2 - 1),
+    shape,
+  );
 }
 
 /** A trainable input variable with U(−1, 1) entries (an unnamed variable: tfjs names it uniquely). */
 export function randomVariable(shape: number[], seed: number, scale = 1): Variable {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.variable(tf.tensor(Float32Array.from({ length: n }, () => (rng.float() * 2 - 1) * scale), shape));
+  return tf.variable(
+    tf.tensor(
+      Float32Array.from({ length: n }, () => (rng.float() * 2 - 1) * scale),
+      shape,
+    ),
+  );
 }
 
 /** Compares d loss / d v for every variable; `loss` must be a pure function of the variables' values. */
-export async function compareGradients(vars: Array<{ name: string; v: Variable }>, loss: () => tf.Scalar, opts: GradientCheckOptions = {}): Promise<GradientComparison[]> {
+export async function compareGradients(
+  vars: Array<{ name: string; v: Variable }>,
+  loss: () => tf.Scalar,
+  opts: GradientCheckOptions = {},
+): Promise<GradientComparison[]> {
   const eps = opts.eps ?? 1e-2;
   const maxEntries = opts.maxEntries ?? 12;
   const floor = opts.floor ?? 1e-3;
   const analytic = tf.tidy(() => {
-    const { grads } = tf.variableGrads(loss, vars.map((x) => x.v));
+    const { grads } = tf.variableGrads(
+      loss,
+      vars.map((x) => x.v),
+    );
     return vars.map((x) => Array.from(grads[x.v.name].dataSync()));
   });
   const training = tf.getBackend();

@@ -38,7 +38,14 @@ function randomiseParams(scale: number, seed = 9): void {
   const rng = new Rng(seed);
   for (const name of store.names()) {
     const v = store.get(name);
-    tf.tidy(() => v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => (rng.float() * 2 - 1) * scale), v.shape)));
+    tf.tidy(() =>
+      v.assign(
+        tf.tensor(
+          Float32Array.from({ length: v.size }, () => (rng.float() * 2 - 1) * scale),
+          v.shape,
+        ),
+      ),
+    );
   }
 }
 
@@ -152,7 +159,10 @@ describe('normalisation and fusion', () => {
     freshStore();
     const embed = new StepsEmbedding(store, 'steps', { min: 300, max: 900 }, 3, 4, 'g');
     randomiseParams(0.8);
-    const t = tf.tensor([[300, 420, 560, 700, 880], [310, 400, 500, 640, 900]]);
+    const t = tf.tensor([
+      [300, 420, 560, 700, 880],
+      [310, 400, 500, 640, 900],
+    ]);
     await expectGradientsMatch((ops) => embed.apply(ops, t), {});
     t.dispose();
   });
@@ -211,7 +221,10 @@ describe('sequence heads end to end (tiny sizes)', () => {
   const curves = seebeckCurves([0, 3, 9]);
   const data = { width: curves.width, steps: stepsInfo(curves) };
   const cases: Array<[string, Record<string, unknown>]> = [
-    ['kernel_regression', { kernel_num_centers: 4, kernel_learnable_centers: true, beta_hidden_dims: [3], mu1_hidden_dims: [3], mu2_hidden_dims: [3], mu3_hidden_dims: [3, 2] }],
+    [
+      'kernel_regression',
+      { kernel_num_centers: 4, kernel_learnable_centers: true, beta_hidden_dims: [3], mu1_hidden_dims: [3], mu2_hidden_dims: [3], mu3_hidden_dims: [3, 2] },
+    ],
     ['rnn', { hidden: 3, cell: 'lstm', step_frequencies: 1 }],
     ['tcn', { hidden: 3, n_tcn_layers: 2, kernel_size: 2, step_frequencies: 1 }],
     ['transformer', { d_model: 4, nhead: 2, num_layers: 1, dim_feedforward: 4, step_frequencies: 1 }],

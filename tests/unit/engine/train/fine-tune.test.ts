@@ -100,6 +100,8 @@ describe('fine-tuning from a trained run', () => {
 
   it('names the layer when shapes do not match', async () => {
     const cfg = parseConfigText(yaml(GAP.replace('dims: [16, 8, 1]', 'dims: [16, 4, 1]')), { baseDir: scratch.dir });
-    await expect(runTraining({ config: cfg, data: await loadRunData(cfg), runDir: join(scratch.dir, 'mismatch'), initFrom: await loadInitSource(sourceDir) }, quiet)).rejects.toThrow(/head\.band_gap\.0\.kernel.*shape/);
+    await expect(
+      runTraining({ config: cfg, data: await loadRunData(cfg), runDir: join(scratch.dir, 'mismatch'), initFrom: await loadInitSource(sourceDir) }, quiet),
+    ).rejects.toThrow(/head\.band_gap\.0\.kernel.*shape/);
   });
 });

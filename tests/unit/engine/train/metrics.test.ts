@@ -137,7 +137,12 @@ describe('classification metrics', () => {
       const s = e.reduce((a, b) => a + b, 0);
       return e.map((v) => v / s);
     });
-    const expected = [0, 1, 2].map((c) => pairwiseAuc(probs.map((p) => p[c]), target.map((y) => (y === c ? 1 : 0))));
+    const expected = [0, 1, 2].map((c) =>
+      pairwiseAuc(
+        probs.map((p) => p[c]),
+        target.map((y) => (y === c ? 1 : 0)),
+      ),
+    );
     expect(m.roc_auc).toBeCloseTo(expected.reduce((a, b) => a + b, 0) / 3, 12);
     expect(m.accuracy).toBe(0.75);
   });

@@ -46,11 +46,32 @@ describe('overfitting a tiny batch', () => {
       },
       5,
     );
-    const weighting = createWeighting({ id: 'static', weights: new Map([['gap', 1], ['metal', 1]]), store: model.store });
-    const optimizer = new Adam(model.store, { decoupledWeightDecay: false, groups: [{ id: 'all', storeGroups: ['encoder', 'head:gap', 'head:metal'], lr: 3e-3 }] });
+    const weighting = createWeighting({
+      id: 'static',
+      weights: new Map([
+        ['gap', 1],
+        ['metal', 1],
+      ]),
+      store: model.store,
+    });
+    const optimizer = new Adam(model.store, {
+      decoupledWeightDecay: false,
+      groups: [{ id: 'all', storeGroups: ['encoder', 'head:gap', 'head:metal'], lr: 3e-3 }],
+    });
     const history: Logs[] = [];
     const recorder: TrainingCallback = { onEpochEnd: (_, logs) => void history.push(logs) };
-    await fit({ model, data: applyScaling(set, scaling), scaling, weighting, optimizer, schedulers: new Map(), callbacks: [recorder], epochs: 300, batchSize: 12, seed: 2 });
+    await fit({
+      model,
+      data: applyScaling(set, scaling),
+      scaling,
+      weighting,
+      optimizer,
+      schedulers: new Map(),
+      callbacks: [recorder],
+      epochs: 300,
+      batchSize: 12,
+      seed: 2,
+    });
     const last = history.at(-1)!;
     expect(history[0].train_final_loss).toBeGreaterThan(0.5);
     expect(last.train_gap_raw_loss).toBeLessThan(1e-3);

@@ -31,7 +31,16 @@ describe('training runs', () => {
   it('writes a complete run folder with per-epoch metrics and a test table', async () => {
     const dir = join(scratch.dir, 'complete');
     const summary = await runTraining({ config: cfg, data, runDir: dir }, quiet);
-    for (const f of ['config.yaml', 'provenance.json', 'metrics.csv', 'metrics.json', 'events.jsonl', 'predictions/test.csv', 'checkpoints/best.ckpt', 'checkpoints/last.ckpt']) {
+    for (const f of [
+      'config.yaml',
+      'provenance.json',
+      'metrics.csv',
+      'metrics.json',
+      'events.jsonl',
+      'predictions/test.csv',
+      'checkpoints/best.ckpt',
+      'checkpoints/last.ckpt',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     const csv = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
@@ -59,7 +68,10 @@ describe('training runs', () => {
     const b = await runTraining({ config: cfg, data, runDir: join(scratch.dir, 'seed-b') }, quiet);
     const other = parseConfigText(GAP_YAML(), { baseDir: scratch.dir, overrides: { seed: 8 } });
     const c = await runTraining({ config: other, data: await loadRunData(other), runDir: join(scratch.dir, 'seed-c') }, quiet);
-    const csv = (dir: string) => readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, -2).join(','));
+    const csv = (dir: string) =>
+      readFileSync(join(dir, 'metrics.csv'), 'utf8')
+        .split('\n')
+        .map((l) => l.split(',').slice(0, -2).join(','));
     expect(csv(a.runDir)).toEqual(csv(b.runDir));
     expect(csv(a.runDir)).not.toEqual(csv(c.runDir));
   });
@@ -94,7 +106,11 @@ describe('training runs', () => {
   it.each(['static', 'uncertainty', 'task_sampling'])('trains with %s weighting', async (strategy) => {
     const c = parseConfigText(GAP_YAML(`weighting: { strategy: ${strategy} }`), { baseDir: scratch.dir });
     const s = await runTraining({ config: c, data, runDir: join(scratch.dir, `w-${strategy}`) }, quiet);
-    const history = readFileSync(join(s.runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+    const history = readFileSync(join(s.runDir, 'metrics.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[1]));
     expect(history.at(-1)!).toBeLessThan(history[0]);
     expect(s.metrics?.tasks.band_gap.test.r2).toBeGreaterThan(0);
   });
@@ -111,7 +127,7 @@ describe('training runs', () => {
     expect(m.test.cosine!).toBeGreaterThan(m.baseline_test!.cosine!);
   });
 
-  it('runs the seed project\'s README demo config unchanged apart from paths (regression + rnn sequence)', async () => {
+  it("runs the seed project's README demo config unchanged apart from paths (regression + rnn sequence)", async () => {
     const demo = await loadConfig(join(repoRoot, 'examples', 'demo_scaling_law.yaml'), { overrides: { maxEpochs: 3 } });
     const s = await runTraining({ config: demo, data: await loadRunData(demo), runDir: join(scratch.dir, 'demo') }, quiet);
     expect(Object.keys(s.metrics!.tasks)).toEqual(['task_A', 'task_B']);

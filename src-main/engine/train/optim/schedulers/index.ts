@@ -7,11 +7,11 @@ import { reduceOnPlateauScheduler } from './reduce-on-plateau';
 import type { LrScheduler, SchedulerContext, SchedulerType } from './scheduler';
 import { stepScheduler } from './step';
 
-export const schedulers: Record<string, SchedulerType<any>> = Object.fromEntries(
+export const schedulers: Record<string, SchedulerType<Record<string, unknown>>> = Object.fromEntries(
   [constantScheduler, stepScheduler, cosineScheduler, reduceOnPlateauScheduler].map((s) => [s.id, s]),
 );
 
-export function schedulerType(id: string): SchedulerType<any> | undefined {
+export function schedulerType(id: string): SchedulerType<Record<string, unknown>> | undefined {
   return Object.hasOwn(schedulers, id) ? schedulers[id] : undefined;
 }
 
@@ -29,7 +29,9 @@ export function createScheduler(id: string, options: unknown, ctx: SchedulerCont
   }
   const parsed = type.options.safeParse(options ?? {});
   if (!parsed.success) {
-    throw new CrucibleError('bad-config', `The options of scheduler "${id}" are invalid: ${describeIssues(parsed.error)}.`, { hint: 'Remove unknown keys and fix the values named.' });
+    throw new CrucibleError('bad-config', `The options of scheduler "${id}" are invalid: ${describeIssues(parsed.error)}.`, {
+      hint: 'Remove unknown keys and fix the values named.',
+    });
   }
   return type.create(ctx, parsed.data);
 }

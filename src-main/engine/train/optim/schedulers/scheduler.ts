@@ -36,7 +36,7 @@ export interface SchedulerType<O extends object = object> {
   id: string;
   label: string;
   /** The schedule's options with their defaults (config keys in snake_case). */
-  options: z.ZodType<O, any>;
+  options: z.ZodType<O, unknown>;
   create(ctx: SchedulerContext, options: O): LrScheduler;
 }
 

@@ -8,7 +8,11 @@ import { exptGapInput, phononInput, synthetic } from './fixtures';
 function stats(values: ArrayLike<number>, take: (k: number) => boolean): { mean: number; std: number; count: number } {
   let sum = 0;
   let count = 0;
-  for (let k = 0; k < values.length; k++) if (take(k)) (sum += values[k]), count++;
+  for (let k = 0; k < values.length; k++) {
+    if (!take(k)) continue;
+    sum += values[k];
+    count++;
+  }
   const mean = sum / count;
   let sq = 0;
   for (let k = 0; k < values.length; k++) if (take(k)) sq += (values[k] - mean) ** 2;

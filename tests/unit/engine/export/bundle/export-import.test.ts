@@ -60,7 +60,16 @@ describe('model bundles from training runs', () => {
     const io = onnxIo(header.modelSpec);
     expect(manifest.tasks).toEqual([
       { name: 'band_gap', kind: 'regression', head: 'regression', output: io.tasks[0].output, width: 1, column: 'band_gap_eV', unit: 'eV' },
-      { name: 'is_metal', kind: 'classification', head: 'classification', output: io.tasks[1].output, width: 2, column: 'is_metal', unit: null, classes: ['0', '1'] },
+      {
+        name: 'is_metal',
+        kind: 'classification',
+        head: 'classification',
+        output: io.tasks[1].output,
+        width: 2,
+        column: 'is_metal',
+        unit: null,
+        classes: ['0', '1'],
+      },
     ]);
     const magpie = getFeaturizer('magpie');
     expect(manifest.input.featurizer).toEqual({ id: 'magpie', tableSha256: magpie.tableSha256, description: magpie.description });
@@ -68,7 +77,12 @@ describe('model bundles from training runs', () => {
     expect(manifest.normalisation.features.mean).toEqual(header.scaling.features.mean);
     expect(manifest.normalisation.targets.band_gap).toEqual(header.scaling.tasks[0].targets);
     expect(manifest.metrics).toEqual(JSON.parse(readFileSync(join(runs.gap, 'metrics.json'), 'utf8')));
-    expect(manifest.training).toMatchObject({ run: 'run-gap', checkpoint: 'best', epoch: header.epoch + 1, data: [{ source: 'expt_gap_multitask.csv', rows: 4921 }] });
+    expect(manifest.training).toMatchObject({
+      run: 'run-gap',
+      checkpoint: 'best',
+      epoch: header.epoch + 1,
+      data: [{ source: 'expt_gap_multitask.csv', rows: 4921 }],
+    });
     expect(JSON.stringify(manifest.provenance)).not.toContain(scratch.dir);
     expect(new TextDecoder().decode(members.get(MEMBERS.config))).toBe(readFileSync(join(runs.gap, 'config.yaml'), 'utf8'));
     // The weights are the checkpoint's parameters without the optimiser state.
@@ -128,7 +142,7 @@ describe('model bundles from training runs', () => {
       ]);
     });
 
-    it('predicts the test rows as the TensorFlow.js model and the run\'s predictions/test.csv do', async () => {
+    it("predicts the test rows as the TensorFlow.js model and the run's predictions/test.csv do", async () => {
       const test = testPredictions(runs.gap);
       const input = join(scratch.dir, 'gap-test.csv');
       writeFileSync(input, `id,formula\n${test.map((r) => `${r.id},${r.formula}`).join('\n')}\n`);
@@ -136,17 +150,40 @@ describe('model bundles from training runs', () => {
       expect(summary).toMatchObject({ rows: test.length, failureCount: 0, provider: 'cpu', table: 'gap_predictions' });
       expect(summary.columns).toEqual(['id', 'formula', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
       const rows = await readCsv(join(scratch.dir, 'gap-out.csv'));
-      const tfjs = await tfPredict(runs.gap, test.map((r) => r.formula));
+      const tfjs = await tfPredict(
+        runs.gap,
+        test.map((r) => r.formula),
+      );
       const onnxGap = rows.map((r) => Number(r.band_gap));
       const scale = bundles.gap.manifest.normalisation.targets.band_gap.std[0];
-      expectParity(onnxGap, tfjs.band_gap.map((v) => v[0]), 'band_gap vs tfjs', scale);
-      expectParity(onnxGap, test.map((r) => Number(r.band_gap)), 'band_gap vs predictions/test.csv', scale);
-      expectParity(rows.flatMap((r) => [Number(r.is_metal_prob_0), Number(r.is_metal_prob_1)]), tfjs.is_metal.flatMap((p) => [...p]), 'is_metal probabilities vs tfjs');
+      expectParity(
+        onnxGap,
+        tfjs.band_gap.map((v) => v[0]),
+        'band_gap vs tfjs',
+        scale,
+      );
+      expectParity(
+        onnxGap,
+        test.map((r) => Number(r.band_gap)),
+        'band_gap vs predictions/test.csv',
+        scale,
+      );
+      expectParity(
+        rows.flatMap((r) => [Number(r.is_metal_prob_0), Number(r.is_metal_prob_1)]),
+        tfjs.is_metal.flatMap((p) => [...p]),
+        'is_metal probabilities vs tfjs',
+      );
       expect(rows.map((r) => r.is_metal)).toEqual(test.map((r) => r.is_metal));
       expect(rows.map((r) => r.id)).toEqual(test.map((r) => r.id));
       // Stored in the project too.
       const reopened = await openProject(project.dir);
-      expect(reopened.table('gap_predictions')).toMatchObject({ rowCount: test.length, formulaColumn: 'formula', idColumn: 'id', sourceFile: 'gap-test.csv', role: 'samples' });
+      expect(reopened.table('gap_predictions')).toMatchObject({
+        rowCount: test.length,
+        formulaColumn: 'formula',
+        idColumn: 'id',
+        sourceFile: 'gap-test.csv',
+        role: 'samples',
+      });
     });
 
     it('predicts curves on the training grid, as the run did', async () => {
@@ -158,10 +195,23 @@ describe('model bundles from training runs', () => {
       const rows = await readCsv(join(scratch.dir, 'dos-out.csv'));
       const curves = rows.map((r) => JSON.parse(r.phonon_dos as string) as number[]);
       expect(JSON.parse(rows[0].phonon_dos_frequency_grid as string)).toEqual(bundles.dos.manifest.tasks[0].steps!.grid);
-      const tfjs = await tfPredict(runs.dos, test.map((r) => r.formula));
+      const tfjs = await tfPredict(
+        runs.dos,
+        test.map((r) => r.formula),
+      );
       const scale = bundles.dos.manifest.normalisation.targets.phonon_dos.std[0];
-      expectParity(curves.flat(), tfjs.phonon_dos.flatMap((c) => [...c]), 'DOS vs tfjs', scale);
-      expectParity(curves.flat(), test.flatMap((r) => JSON.parse(r.phonon_dos) as number[]), 'DOS vs predictions/test.csv', scale);
+      expectParity(
+        curves.flat(),
+        tfjs.phonon_dos.flatMap((c) => [...c]),
+        'DOS vs tfjs',
+        scale,
+      );
+      expectParity(
+        curves.flat(),
+        test.flatMap((r) => JSON.parse(r.phonon_dos) as number[]),
+        'DOS vs predictions/test.csv',
+        scale,
+      );
       expect((await openProject(project.dir)).table('dos_predictions')!.curves).toEqual([{ y: 'phonon_dos', x: 'phonon_dos_frequency_grid' }]);
     });
 
@@ -182,10 +232,24 @@ describe('model bundles from training runs', () => {
       const steps = rows.map((r) => r.temperature_K);
       expect(rows.map((r) => r.seebeck.length)).toEqual(steps.map((s) => s.length));
       expect(new Set(steps.map((s) => s.length)).size).toBeGreaterThan(1);
-      const tfjs = await tfPredict(runs.seebeck, test.map((r) => r.formula), { seebeck: steps });
+      const tfjs = await tfPredict(
+        runs.seebeck,
+        test.map((r) => r.formula),
+        { seebeck: steps },
+      );
       const scale = bundles.seebeck.manifest.normalisation.targets.seebeck.std[0];
-      expectParity(rows.flatMap((r) => r.seebeck), tfjs.seebeck.flatMap((c) => [...c]), 'Seebeck vs tfjs', scale);
-      expectParity(rows.flatMap((r) => r.seebeck), test.flatMap((r) => JSON.parse(r.seebeck) as number[]), 'Seebeck vs predictions/test.csv', scale);
+      expectParity(
+        rows.flatMap((r) => r.seebeck),
+        tfjs.seebeck.flatMap((c) => [...c]),
+        'Seebeck vs tfjs',
+        scale,
+      );
+      expectParity(
+        rows.flatMap((r) => r.seebeck),
+        test.flatMap((r) => JSON.parse(r.seebeck) as number[]),
+        'Seebeck vs predictions/test.csv',
+        scale,
+      );
     });
 
     it('feeds structure descriptors to a model with a structure branch', async () => {
@@ -195,12 +259,20 @@ describe('model bundles from training runs', () => {
       const columns = bundles.structure.manifest.input.structure!.columns;
       expect(columns).toEqual(['n_elements', 'n_sites', 'volume_per_atom']);
       const input = join(scratch.dir, 'structure-test.csv');
-      writeFileSync(input, `row_id,formula,${columns.join(',')}\n${test.map((r) => [r.id, r.formula, ...columns.map((c) => byId.get(r.id)![c])].join(',')).join('\n')}\n`);
+      writeFileSync(
+        input,
+        `row_id,formula,${columns.join(',')}\n${test.map((r) => [r.id, r.formula, ...columns.map((c) => byId.get(r.id)![c])].join(',')).join('\n')}\n`,
+      );
       await predict('structure', input, join(scratch.dir, 'structure-out.csv'));
       const rows = await readCsv(join(scratch.dir, 'structure-out.csv'));
       const curves = rows.map((r) => JSON.parse(r.phonon_dos as string) as number[]);
       const scale = bundles.structure.manifest.normalisation.targets.phonon_dos.std[0];
-      expectParity(curves.flat(), test.flatMap((r) => JSON.parse(r.phonon_dos) as number[]), 'DOS with structure vs predictions/test.csv', scale);
+      expectParity(
+        curves.flat(),
+        test.flatMap((r) => JSON.parse(r.phonon_dos) as number[]),
+        'DOS with structure vs predictions/test.csv',
+        scale,
+      );
     });
   });
 });

@@ -66,7 +66,10 @@ describe('tampered bundles', () => {
       onnx[onnx.length >> 1] ^= 0x01;
       entries[MEMBERS.model] = onnx;
     });
-    await expectRefused(file, /^tampered-\d+\.crucible: member "model\.onnx" does not match its sha-256 in manifest\.json: it was changed or damaged after export\./);
+    await expectRefused(
+      file,
+      /^tampered-\d+\.crucible: member "model\.onnx" does not match its sha-256 in manifest\.json: it was changed or damaged after export\./,
+    );
   });
 
   it('refuses a changed byte in the file itself', async () => {
@@ -118,7 +121,10 @@ describe('tampered bundles', () => {
   it('refuses oversized members, totals and files, and zip bombs, before unpacking them', async () => {
     const file = join(scratch.dir, 'gap.crucible');
     const onnxBytes = unzipSync(original)[MEMBERS.model].length;
-    await expectRefused(file, /member "model\.onnx" unpacks to [\d.]+ MiB, more than the [\d.]+ MiB allowed/, 'bad-input', { ...DEFAULT_LIMITS, maxMemberBytes: onnxBytes - 1 });
+    await expectRefused(file, /member "model\.onnx" unpacks to [\d.]+ MiB, more than the [\d.]+ MiB allowed/, 'bad-input', {
+      ...DEFAULT_LIMITS,
+      maxMemberBytes: onnxBytes - 1,
+    });
     await expectRefused(file, /its members unpack to more than the [\d.]+ MiB allowed/, 'bad-input', { ...DEFAULT_LIMITS, maxTotalBytes: onnxBytes });
     await expectRefused(file, /the file is [\d.]+ MiB, more than the [\d.]+ MiB a bundle may be/, 'bad-input', { ...DEFAULT_LIMITS, maxFileBytes: 1024 });
     const bomb = tampered((entries) => (entries['notes.txt'] = new Uint8Array(64 * 1024 * 1024)), { rehash: true });

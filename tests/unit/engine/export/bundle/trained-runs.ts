@@ -109,7 +109,8 @@ export async function tfPredict(runDir: string, formulas: string[], steps: Recor
         for (const task of modelSpec.tasks) {
           const raw = y[task.name];
           const targets = scaling.tasks.find((t) => t.name === task.name)!.targets;
-          const values = task.kind === 'classification' ? (tf.softmax(raw).dataSync() as Float32Array) : unstandardize(raw.dataSync() as Float32Array, targets!);
+          const values =
+            task.kind === 'classification' ? (tf.softmax(raw).dataSync() as Float32Array) : unstandardize(raw.dataSync() as Float32Array, targets!);
           (out[task.name] ??= []).push(Float32Array.from(values));
         }
       });
@@ -122,7 +123,9 @@ export async function tfPredict(runDir: string, formulas: string[], steps: Recor
 
 /** predictions/test.csv of a run as rows of strings keyed by header. */
 export function testPredictions(runDir: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(runDir, 'predictions', 'test.csv'), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(runDir, 'predictions', 'test.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const names = header.split(',');
   return lines.map((line) => {
     const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replaceAll('""', '"'));

@@ -13,7 +13,16 @@ describe('ONNX input and output names', () => {
 
   it('keeps every name unique, inputs first, and gives each sequence task its steps input', () => {
     const spec: ModelSpec = {
-      encoder: { inputDim: 3, hiddenDims: [4], depositDim: 4, activation: 'relu', norm: false, residual: false, dropout: 0, structure: { inputDim: 2, hiddenDims: [4] } },
+      encoder: {
+        inputDim: 3,
+        hiddenDims: [4],
+        depositDim: 4,
+        activation: 'relu',
+        norm: false,
+        residual: false,
+        dropout: 0,
+        structure: { inputDim: 2, hiddenDims: [4] },
+      },
       tasks: [task('structure', 'regression'), task('dos', 'sequence'), task('dos steps', 'regression'), task('dos_steps', 'classification')],
     };
     expect(onnxIo(spec)).toEqual({

@@ -54,12 +54,14 @@ const cases: Case[] = [
   {
     name: 'recurrent gru',
     covers: ['recurrent'],
-    f: (o, _x, s) => o.recurrent(s, { kernel: o.param('gru.k'), recurrent: o.param('gru.r'), bias: o.param('gru.b'), recurrentBias: o.param('gru.rb') }, 'gru', HIDDEN),
+    f: (o, _x, s) =>
+      o.recurrent(s, { kernel: o.param('gru.k'), recurrent: o.param('gru.r'), bias: o.param('gru.b'), recurrentBias: o.param('gru.rb') }, 'gru', HIDDEN),
   },
   {
     name: 'recurrent lstm',
     covers: ['recurrent'],
-    f: (o, _x, s) => o.recurrent(s, { kernel: o.param('lstm.k'), recurrent: o.param('lstm.r'), bias: o.param('lstm.b'), recurrentBias: o.param('lstm.rb') }, 'lstm', HIDDEN),
+    f: (o, _x, s) =>
+      o.recurrent(s, { kernel: o.param('lstm.k'), recurrent: o.param('lstm.r'), bias: o.param('lstm.b'), recurrentBias: o.param('lstm.rb') }, 'lstm', HIDDEN),
   },
   { name: 'dropout', covers: ['dropout'], f: (o, x) => o.dropout(x, 0.5) },
 ];
@@ -143,7 +145,12 @@ describe('ONNX Ops interpreter', () => {
 
   it('writes only the weights the graph reads: a LoRA-adapted kernel is replaced by its merged copy', async () => {
     const { onnx } = (await import('onnx-proto')).default;
-    const model = onnx.ModelProto.decode(buildGraph(cases.find((c) => c.name === 'dense with LoRA')!, store));
+    const model = onnx.ModelProto.decode(
+      buildGraph(
+        cases.find((c) => c.name === 'dense with LoRA')!,
+        store,
+      ),
+    );
     const names = model.graph!.initializer!.map((t) => t.name);
     expect(names).toContain('w.lora_merged');
     expect(names).not.toContain('w');

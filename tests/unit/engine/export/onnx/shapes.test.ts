@@ -28,7 +28,23 @@ describe('symbolic shape tracking', () => {
     expect(sliceShape(['batch', 'points'], 1, 0)).toEqual(['batch', 'points']);
     expect(sliceShape(['batch', 'points'], 1, 1)).toEqual(['batch', null]);
     expect(padShape(['batch', 6, 2], 1, 2, 1)).toEqual(['batch', 9, 2]);
-    expect(concatShape([['batch', 3], ['batch', 5]], -1)).toEqual(['batch', 8]);
-    expect(concatShape([['batch', 1, 64], ['batch', 'points', 64]], 1)).toEqual(['batch', null, 64]);
+    expect(
+      concatShape(
+        [
+          ['batch', 3],
+          ['batch', 5],
+        ],
+        -1,
+      ),
+    ).toEqual(['batch', 8]);
+    expect(
+      concatShape(
+        [
+          ['batch', 1, 64],
+          ['batch', 'points', 64],
+        ],
+        1,
+      ),
+    ).toEqual(['batch', null, 64]);
   });
 });

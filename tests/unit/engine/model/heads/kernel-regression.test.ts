@@ -25,7 +25,7 @@ describe('kernel_regression head', () => {
     expect(centres[4]).toBeCloseTo(1, 6);
   });
 
-  it('computes every point on its own: reordering a row\'s points reorders its values', () => {
+  it("computes every point on its own: reordering a row's points reorders its values", () => {
     const { head, store } = buildHead('kernel_regression', {}, data);
     const ops = createTfOps(store, { training: false });
     const reversed = Float32Array.from(curves.steps, (_, k) => curves.steps[k - (k % curves.width) + curves.width - 1 - (k % curves.width)]);

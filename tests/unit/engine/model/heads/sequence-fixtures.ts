@@ -75,7 +75,10 @@ export function buildHead(id: string, options: Record<string, unknown>, data: He
 /** Stand-in deposit outputs in (−1, 1), like the encoder's tanh. */
 export function depositOutputs(n: number, dim: number, seed = 3): Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: n * dim }, () => rng.float() * 2 - 1), [n, dim]);
+  return tf.tensor(
+    Float32Array.from({ length: n * dim }, () => rng.float() * 2 - 1),
+    [n, dim],
+  );
 }
 
 export function maskedMse(pred: Tensor, target: Tensor, mask: Tensor): tf.Scalar {

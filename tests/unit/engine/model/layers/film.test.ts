@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterEach(() => store.dispose());
 
 describe('Film', () => {
-  it('scales and shifts every point by (1 + γ(h), β(h)) from the row\'s own h', () => {
+  it("scales and shifts every point by (1 + γ(h), β(h)) from the row's own h", () => {
     store = new ParamStore(new Rng(2));
     const film = new Film(store, 'film', 2, 3, 'g');
     const ops = createTfOps(store, { training: false });
@@ -23,10 +23,11 @@ describe('Film', () => {
     const w = store.values('film.kernel');
     for (let n = 0; n < 2; n++) {
       const gb = Array.from({ length: 6 }, (_, o) => h[2 * n] * w[o] + h[2 * n + 1] * w[6 + o]);
-      for (let i = 0; i < 4; i++) for (let c = 0; c < 3; c++) {
-        const k = (n * 4 + i) * 3 + c;
-        expect(y[k]).toBeCloseTo(x[k] * (1 + gb[c]) + gb[3 + c], 5);
-      }
+      for (let i = 0; i < 4; i++)
+        for (let c = 0; c < 3; c++) {
+          const k = (n * 4 + i) * 3 + c;
+          expect(y[k]).toBeCloseTo(x[k] * (1 + gb[c]) + gb[3 + c], 5);
+        }
     }
   });
 });

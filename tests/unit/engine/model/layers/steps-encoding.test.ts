@@ -26,7 +26,11 @@ describe('StepsEmbedding', () => {
       const u = (t - 300) / 600;
       const omegas = [0, 1, 2].map((k) => Math.PI * 2 ** k);
       const features = [u, ...omegas.map((o) => Math.sin(o * u)), ...omegas.map((o) => Math.cos(o * u))];
-      for (let o = 0; o < dim; o++) expect(y[i * dim + o]).toBeCloseTo(features.reduce((s, f, r) => s + f * w[r * dim + o], b[o]), 4);
+      for (let o = 0; o < dim; o++)
+        expect(y[i * dim + o]).toBeCloseTo(
+          features.reduce((s, f, r) => s + f * w[r * dim + o], b[o]),
+          4,
+        );
     });
   });
 });

@@ -58,7 +58,9 @@ describe('EarlyStopping', () => {
     try {
       s.onEpochEnd(0, { loss: 1 });
     } catch (e) {
-      expect((e as CrucibleError).describe()).toBe('The monitored value "val_loss" is not among the epoch logs. Monitor one of: loss (val_ keys need a validation split).');
+      expect((e as CrucibleError).describe()).toBe(
+        'The monitored value "val_loss" is not among the epoch logs. Monitor one of: loss (val_ keys need a validation split).',
+      );
     }
   });
 });

@@ -62,7 +62,12 @@ describe('delta-bar-delta gains', () => {
   it('saves and restores its momentum and gains so a resumed run continues exactly', () => {
     const options = { ...GAIN_DEFAULTS, momentum: 0.5 };
     const a = gainsOptimizer([1, -1], options);
-    const grads = [[0.3, -0.2], [0.1, 0.4], [0.2, 0.1], [-0.5, 0.3]];
+    const grads = [
+      [0.3, -0.2],
+      [0.1, 0.4],
+      [0.2, 0.1],
+      [-0.5, 0.3],
+    ];
     for (const g of grads.slice(0, 2)) step(a.opt, g);
     const b = gainsOptimizer(Array.from(a.store.values('w')), options);
     b.opt.loadState(a.opt.exportState());
@@ -96,13 +101,19 @@ data:
 
   it('resolves the gains with their defaults and dumps them back to an equal config', () => {
     const cfg = parseConfigText(yaml('{ optimizer_type: delta_bar_delta, lr: 0.01, momentum: 0.8, gains: { max: 5 } }'), { baseDir: '/' });
-    expect(cfg.model.encoderOptimizer).toMatchObject({ type: 'delta_bar_delta', lr: 0.01, gains: { momentum: 0.8, increment: 0.05, decay: 0.95, min: 0.1, max: 5 } });
+    expect(cfg.model.encoderOptimizer).toMatchObject({
+      type: 'delta_bar_delta',
+      lr: 0.01,
+      gains: { momentum: 0.8, increment: 0.05, decay: 0.95, min: 0.1, max: 5 },
+    });
     expect(cfg.tasks[0].optimizer.gains).toBeUndefined();
     expect(parseConfigText(dumpResolvedConfig(cfg), { baseDir: '/' })).toStrictEqual(cfg);
   });
 
   it('names the key when min exceeds max, and notes gains given to an Adam optimiser', () => {
-    expect(() => parseConfigText(yaml('{ optimizer_type: delta_bar_delta, gains: { min: 30 } }'), { baseDir: '/' })).toThrow(/min \(30\) is above their max \(10\)/);
+    expect(() => parseConfigText(yaml('{ optimizer_type: delta_bar_delta, gains: { min: 30 } }'), { baseDir: '/' })).toThrow(
+      /min \(30\) is above their max \(10\)/,
+    );
     const notices: ConfigNotice[] = [];
     parseConfigText(yaml('{ optimizer_type: adamw, momentum: 0.5 }'), { baseDir: '/', onNotice: (n) => notices.push(n) });
     expect(notices.map((n) => n.message)).toContain('momentum and gains apply to optimizer_type delta_bar_delta only; the adamw optimiser ignores them.');

@@ -26,9 +26,19 @@ describe('DWA', () => {
     const losses = rawLosses({ a: 3, b: 5 });
     expect(w.logs()).toEqual({ a_weight: 1, b_weight: 2 });
     expect(w.combine(losses).dataSync()[0]).toBeCloseTo(3 + 2 * 5, 5);
-    w.onEpochEnd(new Map([['a', 2], ['b', 1]]));
+    w.onEpochEnd(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     expect(w.logs()).toEqual({ a_weight: 1, b_weight: 2 });
-    w.onEpochEnd(new Map([['a', 1], ['b', 0.9]]));
+    w.onEpochEnd(
+      new Map([
+        ['a', 1],
+        ['b', 0.9],
+      ]),
+    );
     const [la, lb] = lambdas([1 / 2, 0.9 / 1], 2);
     expect(la + lb).toBeCloseTo(2, 6);
     expect(lb).toBeGreaterThan(la); // b's loss fell slower
@@ -36,7 +46,12 @@ describe('DWA', () => {
     expect(w.logs().b_weight).toBeCloseTo(2 * lb, 6);
     expect(w.combine(losses).dataSync()[0]).toBeCloseTo(la * 3 + 2 * lb * 5, 5);
     // One more epoch: the window slides to (epoch 1, epoch 2).
-    w.onEpochEnd(new Map([['a', 0.8], ['b', 0.3]]));
+    w.onEpochEnd(
+      new Map([
+        ['a', 0.8],
+        ['b', 0.3],
+      ]),
+    );
     const [la2] = lambdas([0.8 / 1, 0.3 / 0.9], 2);
     expect(w.logs().a_weight).toBeCloseTo(la2, 6);
     disposeAll(losses);
@@ -44,13 +59,43 @@ describe('DWA', () => {
 
   it('lets a high temperature flatten the weights, and keeps a task’s history through an epoch without its labels', () => {
     const store = newStore();
-    const hot = createWeighting({ id: 'dwa', weights: new Map([['a', 1], ['b', 1]]), store, options: { temperature: 1e6 } });
-    hot.onEpochEnd(new Map([['a', 2], ['b', 1]]));
-    hot.onEpochEnd(new Map([['a', 1], ['b', 4]]));
+    const hot = createWeighting({
+      id: 'dwa',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+      options: { temperature: 1e6 },
+    });
+    hot.onEpochEnd(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
+    hot.onEpochEnd(
+      new Map([
+        ['a', 1],
+        ['b', 4],
+      ]),
+    );
     expect(hot.logs().a_weight).toBeCloseTo(1, 5);
 
-    const other = createWeighting({ id: 'dwa', weights: new Map([['a', 1], ['b', 1]]), store: newStore() });
-    other.onEpochEnd(new Map([['a', 2], ['b', 1]]));
+    const other = createWeighting({
+      id: 'dwa',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store: newStore(),
+    });
+    other.onEpochEnd(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     other.onEpochEnd(new Map([['a', 1]]));
     expect(other.logs()).toEqual({ a_weight: 1, b_weight: 1 });
     other.onEpochEnd(new Map([['b', 0.5]]));
@@ -62,8 +107,18 @@ describe('DWA', () => {
   it('restores its epoch losses when created again over the same store (resume)', () => {
     const store = newStore();
     const w = createWeighting({ id: 'dwa', weights, store });
-    w.onEpochEnd(new Map([['a', 2], ['b', 1]]));
-    w.onEpochEnd(new Map([['a', 1], ['b', 0.9]]));
+    w.onEpochEnd(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
+    w.onEpochEnd(
+      new Map([
+        ['a', 1],
+        ['b', 0.9],
+      ]),
+    );
     const again = createWeighting({ id: 'dwa', weights, store });
     expect(again.logs()).toEqual(w.logs());
     expect(store.trainable()).toEqual([]);

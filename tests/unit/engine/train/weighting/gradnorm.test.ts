@@ -27,7 +27,14 @@ function combineOnce(w: ReturnType<typeof createWeighting>, perTask: Map<string,
 describe('GradNorm', () => {
   it('starts from the static weights scaled to sum to T, stored in the weighting group out of the optimiser’s reach', () => {
     const store = newStore();
-    const w = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 3]]), store });
+    const w = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 3],
+      ]),
+      store,
+    });
     expect(w.logs()).toEqual({ a_weight: 0.5, b_weight: 1.5 });
     expect(store.spec('weighting.gradnorm_weight.a').group).toBe(WEIGHTING_GROUP);
     expect(store.trainable()).toEqual([]);
@@ -38,9 +45,20 @@ describe('GradNorm', () => {
 
   it('applies Σ wᵢ·gᵢ and moves the weights by the hand-computed GradNorm step', () => {
     const store = newStore();
-    const w = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 1]]), store, options: { alpha: 1.5, lr: 0.025 } });
+    const w = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+      options: { alpha: 1.5, lr: 0.025 },
+    });
     // ‖∇_W L_a‖ = 5, ‖∇_W L_b‖ = 1; first step, so L(t)/L(0) = 1 and every target is Ḡ = (5 + 1)/2 = 3.
-    const perTask = new Map([['a', grads([3, 4], 2, 'a')], ['b', grads([0, 1], 7, 'b')]]);
+    const perTask = new Map([
+      ['a', grads([3, 4], 2, 'a')],
+      ['b', grads([0, 1], 7, 'b')],
+    ]);
     const out = combineOnce(w, perTask, { a: 2, b: 1 });
     expect(out['encoder.deposit.kernel']).toEqual([expect.closeTo(3, 6), expect.closeTo(5, 6)]);
     expect(out['head.a.kernel']).toEqual([expect.closeTo(2, 6)]);
@@ -57,8 +75,18 @@ describe('GradNorm', () => {
 
   it('drives the weighted gradient norms on W toward equality', () => {
     const store = newStore();
-    const w = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 1]]), store });
-    const perTask = new Map([['a', grads([3, 4], 1, 'a')], ['b', grads([0, 1], 1, 'b')]]);
+    const w = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+    });
+    const perTask = new Map([
+      ['a', grads([3, 4], 1, 'a')],
+      ['b', grads([0, 1], 1, 'b')],
+    ]);
     const gap = () => Math.abs(w.logs().a_weight * 5 - w.logs().b_weight * 1);
     expect(gap()).toBe(4);
     const gaps = [];
@@ -76,8 +104,19 @@ describe('GradNorm', () => {
 
   it('gives more weight to the task whose loss falls slower (asymmetry α)', () => {
     const store = newStore();
-    const w = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 1]]), store, options: { alpha: 1, lr: 0.1 } });
-    const perTask = new Map([['a', grads([1, 0], 1, 'a')], ['b', grads([0, 1], 1, 'b')]]);
+    const w = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+      options: { alpha: 1, lr: 0.1 },
+    });
+    const perTask = new Map([
+      ['a', grads([1, 0], 1, 'a')],
+      ['b', grads([0, 1], 1, 'b')],
+    ]);
     combineOnce(w, perTask, { a: 2, b: 1 }); // records L(0); equal norms and rates leave the weights at 1
     expect(w.logs()).toEqual({ a_weight: 1, b_weight: 1 });
     // a has not improved (L̃ = 1), b halved (L̃ = 0.5): r_a = 4/3 > r_b = 2/3, so a's target exceeds G = 1 and b's falls below.
@@ -89,10 +128,27 @@ describe('GradNorm', () => {
 
   it('keeps its weights and first losses across a re-creation over the same store (resume)', () => {
     const store = newStore();
-    const w = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 1]]), store });
-    const perTask = new Map([['a', grads([3, 4], 1, 'a')], ['b', grads([0, 1], 1, 'b')]]);
+    const w = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+    });
+    const perTask = new Map([
+      ['a', grads([3, 4], 1, 'a')],
+      ['b', grads([0, 1], 1, 'b')],
+    ]);
     combineOnce(w, perTask, { a: 2, b: 1 });
-    const again = createWeighting({ id: 'gradnorm', weights: new Map([['a', 1], ['b', 1]]), store });
+    const again = createWeighting({
+      id: 'gradnorm',
+      weights: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      store,
+    });
     expect(again.logs()).toEqual(w.logs());
     expect(store.values('weighting.gradnorm_initial_loss.a')[0]).toBe(2);
     for (const g of perTask.values()) tf.dispose(Object.values(g));

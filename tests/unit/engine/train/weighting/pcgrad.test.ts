@@ -14,7 +14,13 @@ beforeAll(async () => {
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
 /** Two tasks sharing 'encoder.w' (2 values) with heads 'head.a.k' and 'head.b.k'. */
-function combine(shared: Record<'a' | 'b', number[]>, weights = new Map([['a', 1], ['b', 1]])): Record<string, number[]> {
+function combine(
+  shared: Record<'a' | 'b', number[]>,
+  weights = new Map([
+    ['a', 1],
+    ['b', 1],
+  ]),
+): Record<string, number[]> {
   const store = newStore();
   store.create('encoder.w', [2], 'zeros', 'encoder');
   const w = createWeighting({ id: 'pcgrad', weights, store });
@@ -22,7 +28,16 @@ function combine(shared: Record<'a' | 'b', number[]>, weights = new Map([['a', 1
     ['a', { 'encoder.w': tf.tensor1d(shared.a), 'head.a.k': tf.tensor1d([2]) }],
     ['b', { 'encoder.w': tf.tensor1d(shared.b), 'head.b.k': tf.tensor1d([3]) }],
   ]);
-  const out = tf.tidy(() => w.combineGradients!(perTask, new Map([['a', 1], ['b', 1]]), { rng: new Rng(1), shared: ['encoder.w'], lastSharedLayer: ['encoder.w'] }));
+  const out = tf.tidy(() =>
+    w.combineGradients!(
+      perTask,
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      { rng: new Rng(1), shared: ['encoder.w'], lastSharedLayer: ['encoder.w'] },
+    ),
+  );
   const values = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.dataSync())]));
   tf.dispose([...Object.values(out), ...[...perTask.values()].flatMap((g) => Object.values(g))]);
   return values;
@@ -44,7 +59,13 @@ describe('PCGrad', () => {
 
   it('leaves agreeing gradients alone (their sum) and scales tasks by their static weights', () => {
     expect(combine({ a: [1, 0], b: [1, 1] })['encoder.w']).toEqual([2, 1]);
-    const weighted = combine({ a: [1, 0], b: [-1, 1] }, new Map([['a', 2], ['b', 1]]));
+    const weighted = combine(
+      { a: [1, 0], b: [-1, 1] },
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     // a = [2, 0], b = [−1, 1]: a′ = a + b = [1, 1], b′ = b + a/2 = [0, 1].
     expect(weighted['encoder.w']).toEqual([expect.closeTo(1, 6), expect.closeTo(2, 6)]);
     expect(weighted['head.a.k']).toEqual([4]);

@@ -20,7 +20,9 @@ describe('scheduler registry', () => {
         return (e as CrucibleError).describe();
       }
     };
-    expect(described(() => createScheduler('linear', {}, { baseLr: 1, epochs: 1 }))).toMatch(/no learning-rate scheduler "linear".*none, step, cosine, reduce_on_plateau/);
+    expect(described(() => createScheduler('linear', {}, { baseLr: 1, epochs: 1 }))).toMatch(
+      /no learning-rate scheduler "linear".*none, step, cosine, reduce_on_plateau/,
+    );
     expect(() => createScheduler('step', { gamma: 2 }, { baseLr: 1, epochs: 1 })).toThrow(/scheduler "step" are invalid: gamma/);
     expect(() => createScheduler('cosine', { T_max: 3 }, { baseLr: 1, epochs: 1 })).toThrow(/T_max/);
   });

@@ -21,7 +21,11 @@ describe('reduce-on-plateau scheduler (ReduceLROnPlateau)', () => {
   });
 
   it('in mode max with an absolute threshold, watches for increases', () => {
-    const s = createScheduler('reduce_on_plateau', { monitor: 'val_gap_r2', mode: 'max', threshold_mode: 'abs', threshold: 0.01, patience: 1, factor: 0.1 }, { baseLr: 1, epochs: 5 });
+    const s = createScheduler(
+      'reduce_on_plateau',
+      { monitor: 'val_gap_r2', mode: 'max', threshold_mode: 'abs', threshold: 0.01, patience: 1, factor: 0.1 },
+      { baseLr: 1, epochs: 5 },
+    );
     // 0.505 is not above 0.5 + 0.01: bad; 0.52 improves; 0.525 and 0.529 bad → cut after the fifth epoch.
     expect(lrSequence(s, 6, (e) => [0.5, 0.505, 0.52, 0.525, 0.529, 0.6][e], 'val_gap_r2')).toEqual([1, 1, 1, 1, 1, expect.closeTo(0.1, 12)]);
   });
