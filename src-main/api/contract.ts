@@ -6,6 +6,7 @@
  * Adding an operation = one entry here + one handler in `handlers/`.
  */
 import { z } from 'zod';
+import { ID_PATTERN, ID_RULE, TABLE_NAME_PATTERN, TABLE_NAME_RULE } from '../engine/util/ids';
 
 const projectSummary = z.object({
   dir: z.string(),
@@ -27,9 +28,12 @@ const projectSummary = z.object({
 });
 export type ProjectSummary = z.infer<typeof projectSummary>;
 
+/** Every id that names a file or folder (models, runs) follows one rule; tables are also SQL identifiers. */
+const id = z.string().regex(ID_PATTERN, ID_RULE);
+const tableName = z.string().regex(TABLE_NAME_PATTERN, TABLE_NAME_RULE);
+
 const folderPath = z.string().min(1).max(4096);
 const filePath = z.string().min(1).max(4096);
-const name = z.string().trim().min(1).max(200);
 
 // ── Data ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -105,7 +109,7 @@ export const taskSpecSchema = z
       .min(1, 'Give the task a name.')
       .max(64)
       .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'Start with a letter; use letters, digits, _ . - only.'),
-    table: z.string().min(1),
+    table: tableName,
     type: z.enum(TASK_TYPES),
     /** Head registry id (rnn, vec, kernel_regression, …). */
     subtype: z.string().min(1),
@@ -261,7 +265,7 @@ export type RunPredictions = z.infer<typeof predictions>;
 
 // ── Models and prediction ────────────────────────────────────────────────────────────────────────
 
-const modelId = z.string().min(1).max(63);
+const modelId = id;
 const modelInfo = z.object({
   id: z.string(),
   bytes: z.number(),
@@ -290,11 +294,7 @@ const predictSummary = z.object({
   seconds: z.number(),
 });
 
-const runId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^/\\]+$/, 'a run folder name');
+const runId = id;
 
 /** Where a fine-tuning run starts: a run of this project, or a model bundle kept in it. */
 const fineTuneSource = z.discriminatedUnion('kind', [
@@ -356,14 +356,14 @@ export const requests = {
   'data:preview-file': { args: z.object({ file: filePath, options: importOptions.optional() }).strict(), result: filePreview },
   /** Imports a file as a table, all or nothing; a refused file comes back with its problems (not as an error) to show beside its rows. */
   'data:import': {
-    args: z.object({ file: filePath, table: name, options: importOptions.optional(), replace: z.boolean().optional() }).strict(),
+    args: z.object({ file: filePath, table: tableName, options: importOptions.optional(), replace: z.boolean().optional() }).strict(),
     result: z.discriminatedUnion('imported', [
       z.object({ imported: z.literal(true), table: tableInfo, problems: z.array(problem) }),
       z.object({ imported: z.literal(false), message: z.string(), problems: z.array(problem) }),
     ]),
   },
   'data:tables': { args: z.object({}).strict(), result: z.object({ tables: z.array(tableInfo) }) },
-  'data:preview-table': { args: z.object({ table: name, rows: z.number().int().min(1).max(500).optional() }).strict(), result: tablePreview },
+  'data:preview-table': { args: z.object({ table: tableName, rows: z.number().int().min(1).max(500).optional() }).strict(), result: tablePreview },
 
   /** Heads (with their option fields), loss weightings, featurizers and backends the engine offers. */
   'tasks:catalog': { args: z.object({}).strict(), result: catalog },
@@ -467,10 +467,7 @@ export const requests = {
       .object({
         model: modelId,
         file: filePath,
-        table: z
-          .string()
-          .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'letters, digits and _')
-          .optional(),
+        table: tableName.optional(),
         output: z
           .object({
             folder: folderPath,

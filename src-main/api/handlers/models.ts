@@ -1,6 +1,16 @@
 /** Handlers for model bundles (export a run, import a colleague's bundle, list, delete) and batch prediction with them. */
 import { join } from 'node:path';
-import { deleteModel, exportBundle, importModel, listModels, modelFile, readBundle, MEMBERS, type ModelEntry } from '../../engine/export/bundle/index';
+import {
+  deleteModel,
+  exportBundle,
+  importModel,
+  listModels,
+  modelFile,
+  modelPath,
+  readBundle,
+  MEMBERS,
+  type ModelEntry,
+} from '../../engine/export/bundle/index';
 import { previewTable } from '../../engine/data/import/index';
 import { predictBatch } from '../../engine/infer/index';
 import { CrucibleError } from '../../engine/errors';
@@ -43,7 +53,7 @@ export function modelHandlers(session: Session): Pick<HandlerMap, ModelOps> {
     'models:list': async () => ({ models: (await listModels(session.requireProject())).map(modelInfo) }),
     'models:export': async ({ runId, id, checkpoint, replace }) => {
       const project = session.requireProject();
-      const out = join(project.modelsDir, `${id}.crucible`);
+      const out = modelPath(project, id);
       const notices: string[] = [];
       // Exporting may read the run's table again (for a curve task's grid), so it holds the database.
       const result = await session.exclusive(() =>

@@ -1,6 +1,6 @@
 /** Handlers for training runs: start, cancel and follow the run in progress, list and read finished runs. */
 import { CrucibleError } from '../../engine/errors';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { checkTasks } from '../tasks/check-tasks';
 import { loadTaskData, readProjectTasks } from '../tasks/project-tasks';
 import { applyFineTune, describeSource, loadFineTuneSource } from '../training/fine-tune';
@@ -45,7 +45,7 @@ export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps
         ...(await loadTaskData(project, tables[0], chosen, effective, fineTune ? (raw) => applyFineTune(raw, fineTune) : undefined)),
         initFrom: fineTune ? await loadFineTuneSource(project, fineTune.from) : undefined,
       }));
-      const { runId } = session.training.start(config, data, newRunDir(project.runsDir, settings.name.trim() || (fineTune ? 'finetune' : 'run')), initFrom);
+      const { runId } = session.training.start(config, data, createRunDir(project.runsDir, settings.name.trim() || (fineTune ? 'finetune' : 'run')), initFrom);
       return { runId };
     },
     'finetune:source': async ({ from }) => {

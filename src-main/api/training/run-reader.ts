@@ -10,6 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import { DataStore } from '../../engine/data/store/data-store';
 import { quoteIdentifier, quoteLiteral } from '../../engine/data/store/identifiers';
 import { CrucibleError } from '../../engine/errors';
+import { restoreText } from '../../engine/util/csv-writer';
+import { pathForId } from '../../engine/util/id-path';
 import type { Project } from '../../engine/project/index';
 import type { Cell, EpochLogs, MetricsReport, RunPredictions, RunStatus, RunSummary, TaskType } from '../contract';
 
@@ -118,8 +120,8 @@ function historyOf(events: readonly RunEvent[]): EpochLogs[] {
 
 /** The folder of run `runId` inside the project; refuses names that would leave runs/. */
 export function runFolder(project: Project, runId: string): string {
-  const dir = join(project.runsDir, runId);
-  if (runId === '.' || runId === '..' || !existsSync(join(dir))) {
+  const dir = pathForId(project.runsDir, runId, 'run', { root: project.dir });
+  if (!existsSync(dir)) {
     throw new CrucibleError('not-found', `The project has no run "${runId}".`, { hint: 'Pick a run from the runs list.' });
   }
   return dir;
@@ -234,7 +236,7 @@ export async function readPredictions(
     const i = table.names.indexOf(name);
     return i < 0 ? null : (table.values[i] as (string | null)[]);
   };
-  const ids = (col('id') ?? []).map((v) => v ?? '');
+  const ids = (col('id') ?? []).map((v) => restoreText(v ?? ''));
   const tasks = config.tasks.filter((t) => col(t.name) !== null);
   const steps = new Map<string, Map<string, number[]>>();
   const withSteps = tasks.filter((t) => t.type === 'sequence' && t.stepsColumn);
@@ -245,7 +247,7 @@ export async function readPredictions(
   }
   return {
     ids,
-    formulas: (col('formula') ?? []).map((v) => v ?? ''),
+    formulas: (col('formula') ?? []).map((v) => restoreText(v ?? '')),
     tasks: tasks.map((t) => {
       const x = steps.get(t.name);
       const prefix = `${t.name}_p_`;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import { MATBENCH_TASKS, runMatbench } from '../../engine/evaluation/matbench';
 import { packageRoot } from '../../engine/paths';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
 
 interface BenchOptions {
@@ -30,7 +30,7 @@ export function registerBench(program: Command): void {
       const configPath = opts.config ?? join(packageRoot(), 'examples', `matbench_${task}.yaml`);
       const config = await loadConfig(configPath, { overrides: { maxEpochs: opts.maxEpochs } });
       const data = await loadRunData(config);
-      const outDir = opts.out ? resolve(opts.out) : newRunDir(resolve('runs'), `matbench-${task}`);
+      const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), `matbench-${task}`);
       process.stderr.write(`Matbench ${task}: ${data.set.n} rows, 5 folds (KFold shuffle, random_state 18012019), 2 at a time\n`);
       const result = await runMatbench(task, config, data, {
         outDir,

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { DEFAULT_COMPARE_STRATEGIES, parseStrategies, runCompare, type CompareReport } from '../../engine/analysis/compare';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
 
 interface CompareCliOptions {
@@ -63,7 +63,7 @@ export function registerCompare(program: Command): void {
       const config = await loadConfig(configPath, { overrides: { maxEpochs: opts.maxEpochs }, onNotice: (n) => process.stderr.write(`note: ${n.message}\n`) });
       process.stderr.write('Loading data…\n');
       const data = await loadRunData(config);
-      const outDir = opts.out ? resolve(opts.out) : newRunDir(resolve('runs'), 'compare');
+      const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), 'compare');
       await mkdir(outDir, { recursive: true });
       const tasks = config.tasks.filter((t) => t.enabled && t.weight > 0).length;
       const runs = (opts.strategies.length + tasks) * opts.seeds;

@@ -5,7 +5,7 @@ import { FUZZY_DEFAULTS } from '../../engine/analysis/fuzzy-cmeans';
 import { runGroupStudy, type GroupStudy } from '../../engine/analysis/grouping';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
 import { alignColumns } from './compare';
 
@@ -72,7 +72,7 @@ export function registerGroup(program: Command): void {
       const config = await loadConfig(configPath, { overrides: { maxEpochs: opts.maxEpochs }, onNotice: (n) => process.stderr.write(`note: ${n.message}\n`) });
       process.stderr.write('Loading data…\n');
       const data = await loadRunData(config);
-      const outDir = opts.out ? resolve(opts.out) : newRunDir(resolve('runs'), 'group');
+      const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), 'group');
       const study = await runGroupStudy(config, data, {
         k: opts.k,
         m: opts.m,

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import { learningCurveCsv, parseFractions, runSweep, sweepTableCsv } from '../../engine/evaluation/sweep';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
 
 interface SweepOptions {
@@ -29,7 +29,7 @@ export function registerSweep(program: Command): void {
     .action(async (configPath: string, opts: SweepOptions) => {
       const config = await loadConfig(configPath, { overrides: { maxEpochs: opts.maxEpochs } });
       const data = await loadRunData(config);
-      const outDir = opts.out ? resolve(opts.out) : newRunDir(resolve('runs'), `sweep-${opts.task}`);
+      const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), `sweep-${opts.task}`);
       await mkdir(outDir, { recursive: true });
       process.stderr.write(`Sweep of ${opts.task}: fractions ${opts.fractions.join(', ')} × ${opts.seeds} seed(s), 2 runs at a time\n`);
       const result = await runSweep(config, data, {

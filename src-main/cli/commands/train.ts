@@ -6,7 +6,7 @@ import { loadRunData } from '../../engine/data/load-run-data';
 import type { BackendRequest } from '../../engine/model/backend';
 import { openProject, type Project } from '../../engine/project/index';
 import { loadInitSource } from '../../engine/train/init-from';
-import { newRunDir } from '../../engine/train/run-dir';
+import { createRunDir } from '../../engine/train/run-dir';
 import { runTraining } from '../../engine/train/run-training';
 import { parseBackend, parsePositiveInt, parseSeed } from '../options';
 import { trainingProgress } from '../progress';
@@ -40,7 +40,7 @@ export function registerTrain(program: Command): void {
         projectTables: project?.tables.map((t) => t.name),
         onNotice: (n) => process.stderr.write(`note: ${n.message}\n`),
       });
-      const runDir = opts.out ? resolve(opts.out) : newRunDir(project?.runsDir ?? resolve('runs'), config.name ?? 'run');
+      const runDir = opts.out ? resolve(opts.out) : createRunDir(project?.runsDir ?? resolve('runs'), config.name ?? 'run');
       const progress = trainingProgress();
       process.stderr.write(`Loading data…\n`);
       const data = await loadRunData(config, { project });

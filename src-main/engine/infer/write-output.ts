@@ -10,6 +10,7 @@ import { checkTableName } from '../data/import/table-name';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import type { SqlConnection } from '../data/store/sql-connection';
 import { CrucibleError } from '../errors';
+import { neutralizeSql } from '../util/csv-writer';
 import type { Project } from '../project/project';
 import type { TableMeta } from '../project/schema';
 
@@ -32,11 +33,20 @@ export function checkOutputPath(file: string, input: string): { path: string; fo
   return { path, format };
 }
 
+/** `select` with every text column neutralised for spreadsheets (see csv-writer); Parquet keeps the exact strings. */
+async function spreadsheetSafe(sql: SqlConnection, select: string): Promise<string> {
+  const columns = await sql.rows<{ column_name: string; column_type: string }>(`DESCRIBE (${select})`);
+  const text = columns.filter((c) => c.column_type === 'VARCHAR');
+  if (text.length === 0) return select;
+  return `SELECT * REPLACE (${text.map((c) => `${neutralizeSql(quoteIdentifier(c.column_name))} AS ${quoteIdentifier(c.column_name)}`).join(', ')}) FROM (${select})`;
+}
+
 /** Writes the rows of `select` to `path`; a failure leaves any earlier file at `path` untouched. */
 export async function copyToFile(sql: SqlConnection, select: string, path: string, format: OutputFormat): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await sql.run(`COPY (${select}) TO ${quoteLiteral(temp)} (${format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet'})`);
+    const rows = format === 'csv' ? await spreadsheetSafe(sql, select) : select;
+    await sql.run(`COPY (${rows}) TO ${quoteLiteral(temp)} (${format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet'})`);
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });

@@ -2,8 +2,8 @@
 import { basename, extname } from 'node:path';
 import { CrucibleError } from '../../errors';
 import { INTERNAL_TABLE_PREFIX } from '../store/data-store';
+import { TABLE_NAME_PATTERN, TABLE_NAME_RULE } from '../../util/ids';
 
-const VALID = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 /** `Band gaps (2024).csv` → `band_gaps_2024`; names starting with a digit get a `t_` prefix. */
 export function defaultTableName(file: string): string {
@@ -18,9 +18,9 @@ export function defaultTableName(file: string): string {
 
 /** Throws bad-input unless `name` is letters, digits and _, starting with a letter, at most 63 characters. */
 export function checkTableName(name: string): void {
-  if (!VALID.test(name) || name.startsWith(INTERNAL_TABLE_PREFIX)) {
+  if (!TABLE_NAME_PATTERN.test(name) || name.startsWith(INTERNAL_TABLE_PREFIX)) {
     throw new CrucibleError('bad-input', `"${name}" cannot be used as a table name.`, {
-      hint: `Use letters, digits and _, starting with a letter (at most 63 characters), e.g. "${defaultTableName(name) || 'data'}".`,
+      hint: `Use ${TABLE_NAME_RULE}, e.g. "${defaultTableName(name) || 'data'}".`,
     });
   }
 }

@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { pathForId } from '../../util/id-path';
+import { isValidId, toId } from '../../util/ids';
 import { suggestionHint } from '../../util/suggest';
 import { CrucibleError, isCrucibleError } from '../../errors';
 import { writeFileAtomic } from '../../util/atomic-write';
@@ -33,30 +35,14 @@ export interface ImportModelOptions {
   limits?: BundleLimits;
 }
 
-const VALID_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const defaultId = (file: string) => toId(basename(file, extname(file)), 'model');
 
-function defaultId(file: string): string {
-  const stem = basename(file, extname(file))
-    .replace(/[^A-Za-z0-9_.-]+/g, '_')
-    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
-    .slice(0, 63);
-  return stem || 'model';
-}
-
-function checkId(id: string): void {
-  if (!VALID_ID.test(id)) {
-    throw new CrucibleError('bad-input', `"${id}" cannot name a model.`, {
-      hint: 'Use letters, digits, _, - and ., starting with a letter or digit (at most 63 characters).',
-    });
-  }
-}
-
-const modelPath = (project: Project, id: string) => join(project.modelsDir, `${id}${BUNDLE_EXTENSION}`);
+/** The file of model `id`, proven to lie in the project's models folder (see pathForId). */
+export const modelPath = (project: Project, id: string) => pathForId(project.modelsDir, id, 'model', { suffix: BUNDLE_EXTENSION, root: project.dir });
 
 /** Checks the bundle at `file` and copies it into the project's models folder; on any failure nothing is written. */
 export async function importModel(project: Project, file: string, opts: ImportModelOptions = {}): Promise<ModelEntry> {
   const id = opts.id ?? defaultId(file);
-  checkId(id);
   const dest = modelPath(project, id);
   if (existsSync(dest) && !opts.replace) {
     throw new CrucibleError('already-exists', `Project "${project.name}" already has a model "${id}".`, {
@@ -93,8 +79,8 @@ export async function listModels(project: Project): Promise<ModelEntry[]> {
 
 /** The file of the project's model `id`; throws not-found suggesting the nearest id. */
 export async function modelFile(project: Project, id: string): Promise<string> {
-  const file = modelPath(project, id);
-  if (VALID_ID.test(id) && existsSync(file)) return file;
+  const file = isValidId(id) ? modelPath(project, id) : null;
+  if (file && existsSync(file)) return file;
   const ids = (await listModels(project)).map((m) => m.id);
   throw new CrucibleError('not-found', `Project "${project.name}" has no model "${id}".`, { hint: suggestionHint(id, ids, 'model') });
 }

@@ -83,6 +83,21 @@ describe('predictBatch', () => {
     expect(stats.labels).toEqual(['0', '1']);
   });
 
+  it('writes cells that a spreadsheet would run as formulas as text in CSV, and exactly in Parquet', async () => {
+    const input = path('hostile.csv');
+    writeFileSync(input, `id,formula,note\n"=HYPERLINK(""http://evil.example"",""x"")",Fe2O3,"+cmd|' /C calc'!A0"\n@SUM(1+1),NaCl,-5\n`);
+    await predict({ input, output: path('hostile.out.csv') });
+    const lines = readFileSync(path('hostile.out.csv'), 'utf8').trim().split('\n');
+    expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",Fe2O3,'\+cmd\|' \/C calc'!A0,/);
+    expect(lines[2]).toMatch(/^'@SUM\(1\+1\),NaCl,-5,/);
+    await predict({ input, output: path('hostile.out.parquet') });
+    const rows = await query<{ id: string; note: string }>(`SELECT id, note FROM '${path('hostile.out.parquet')}'`);
+    expect(rows).toEqual([
+      { id: '=HYPERLINK("http://evil.example","x")', note: "+cmd|' /C calc'!A0" },
+      { id: '@SUM(1+1)', note: '-5' },
+    ]);
+  });
+
   it('reads descriptor columns instead of formulas, and Excel files', async () => {
     const formulas = ['Fe2O3', 'NaCl', 'SiO2', 'GaAs'];
     const magpie = getFeaturizer('magpie');
