@@ -1,5 +1,6 @@
 /** Benchmark suites by name; each resolves to the figures it reports (the runner prints them as JSON). */
 import { benchImportSuite } from './import-suite';
+import { benchModelQuality } from './model-quality';
 import { benchPredictThroughput } from './predict-throughput';
 import { benchTrainThroughput } from './train-throughput';
 
@@ -9,4 +10,5 @@ export const suites: Record<string, Suite> = {
   import: benchImportSuite,
   'train-throughput': benchTrainThroughput,
   'predict-throughput': benchPredictThroughput,
+  'model-quality': benchModelQuality,
 };

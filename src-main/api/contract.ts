@@ -6,7 +6,12 @@
  * Adding an operation = one entry here + one handler in `handlers/`.
  */
 import { z } from 'zod';
+import { TaskSpecSchema } from '../engine/project/tasks';
+import { TrainSettingsSchema } from '../engine/project/train-settings';
+import { EpochRecordSchema } from '../engine/run-folder/epoch-record';
+import { RUN_STATUSES, RunDetailsSchema, RunPredictionsSchema, RunSummarySchema, RunTaskSchema } from '../engine/run-folder/schemas';
 import { ID_PATTERN, ID_RULE, TABLE_NAME_PATTERN, TABLE_NAME_RULE } from '../engine/util/ids';
+import { FINE_TUNE_METHODS, TASK_KINDS } from '../engine/vocabulary';
 
 const projectSummary = z.object({
   dir: z.string(),
@@ -25,6 +30,8 @@ const projectSummary = z.object({
   taskCount: z.number(),
   runCount: z.number(),
   modelCount: z.number(),
+  /** What opening the project repaired, e.g. a table an interrupted import left unlisted. */
+  notices: z.array(z.string()),
 });
 export type ProjectSummary = z.infer<typeof projectSummary>;
 
@@ -94,36 +101,9 @@ export type TableInfo = z.infer<typeof tableInfo>;
 
 // ── Tasks ────────────────────────────────────────────────────────────────────────────────────────
 
-export const TASK_TYPES = ['regression', 'classification', 'sequence'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
-
-/**
- * One task of the project (kept in project.json `tasks`): the seed's task-config keys, the table the
- * column comes from, and the head's own options (from the head registry's schema) under `head_options`.
- */
-export const taskSpecSchema = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Give the task a name.')
-      .max(64)
-      .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'Start with a letter; use letters, digits, _ . - only.'),
-    table: tableName,
-    type: z.enum(TASK_TYPES),
-    /** Head registry id (rnn, vec, kernel_regression, …). */
-    subtype: z.string().min(1),
-    data_column: z.string().min(1),
-    /** Sequences: the list column holding each curve's x values. */
-    steps_column: z.string().min(1).nullable(),
-    loss_weight: z.number().min(0, 'At least 0.').max(1000),
-    /** Keep-ratio of the task's labelled training rows (the data fraction), in (0, 1]. */
-    task_masking_ratio: z.number().gt(0, 'Above 0.').max(1, 'At most 1.'),
-    enabled: z.boolean(),
-    head_options: z.record(z.string(), z.unknown()),
-  })
-  .strict();
-export type TaskSpec = z.infer<typeof taskSpecSchema>;
+export { DEFAULT_HEAD, TASK_KINDS, type TaskKind } from '../engine/vocabulary';
+/** One task of the project, as project.json keeps it (engine/project/tasks.ts). */
+export { TaskSpecSchema, type TaskSpec } from '../engine/project/tasks';
 
 /** A head option as a form field, derived from the head's zod schema. */
 const optionField = z.object({
@@ -137,7 +117,7 @@ const optionField = z.object({
 export type OptionField = z.infer<typeof optionField>;
 
 const catalog = z.object({
-  heads: z.array(z.object({ id: z.string(), kind: z.enum(TASK_TYPES), label: z.string(), fields: z.array(optionField) })),
+  heads: z.array(z.object({ id: z.string(), kind: z.enum(TASK_KINDS), label: z.string(), fields: z.array(optionField) })),
   weightings: z.array(z.object({ id: z.string(), label: z.string() })),
   featurizers: z.array(z.object({ id: z.string(), label: z.string() })),
   backends: z.array(z.string()),
@@ -153,41 +133,10 @@ export type SplitCounts = z.infer<typeof splitCounts>;
 
 // ── Training ─────────────────────────────────────────────────────────────────────────────────────
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** What the Train page sets (engine/project/train-settings.ts); the tasks come from the project. */
+export { TrainSettingsSchema, type TrainSettings } from '../engine/project/train-settings';
 
-/** What the Train page sets; the tasks come from the project. */
-export const trainSettingsSchema = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .max(60)
-      .regex(/^[A-Za-z0-9 ._-]*$/, 'Letters, digits, spaces, . _ - only.'),
-    strategy: z.string().min(1),
-    backend: z.enum(BACKEND_CHOICES),
-    maxEpochs: z.number().int().min(1).max(10_000),
-    /** null = no early stopping. */
-    patience: z.number().int().min(1).max(1000).nullable(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1),
-    batchSize: z.number().int().min(1).max(65_536),
-    learningRate: z.number().gt(0).max(1),
-    valSplit: z.number().min(0.01).max(0.5),
-    testSplit: z.number().min(0.01).max(0.5),
-    featurizer: z.string().min(1),
-    /** Widths of the shared encoder after the input (the last is the deposit width). */
-    sharedDims: z.array(z.number().int().min(1).max(4096)).min(1).max(8),
-  })
-  .strict();
-export type TrainSettings = z.infer<typeof trainSettingsSchema>;
-
-/** Keras-style flat epoch record: loss, val_final_loss, train_<task>_raw_loss, val_<task>_mae, lr_<group>, <task>_sigma … */
-const logs = z.record(z.string(), z.number());
-export type EpochLogs = z.infer<typeof logs>;
-
+/** Batch and epoch progress; an epoch's event carries that epoch's record. */
 const progress = z.object({
   type: z.enum(['batch', 'epoch']),
   epoch: z.number(),
@@ -196,76 +145,26 @@ const progress = z.object({
   batches: z.number(),
   samplesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
-  logs: logs.optional(),
+  record: EpochRecordSchema.optional(),
 });
 export type TrainingProgress = z.infer<typeof progress>;
 
-const runStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted']);
-export type RunStatus = z.infer<typeof runStatus>;
-
-const metricValues = z.record(z.string(), z.number());
-const runTask = z.object({ name: z.string(), type: z.enum(TASK_TYPES), column: z.string() });
-
-const runSummary = z.object({
-  /** The run folder's name inside the project's runs/. */
-  id: z.string(),
-  name: z.string(),
-  status: runStatus,
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  durationSeconds: z.number().nullable(),
-  epochsRun: z.number(),
-  bestEpoch: z.number().nullable(),
-  stopReason: z.string().nullable(),
-  error: z.string().nullable(),
-  backend: z.string().nullable(),
-  strategy: z.string().nullable(),
-  table: z.string().nullable(),
-  tasks: z.array(runTask),
-  /** Test metrics per task (user units) of the best epoch. */
-  test: z.record(z.string(), metricValues),
-});
-export type RunSummary = z.infer<typeof runSummary>;
-
-const metricsReport = z.object({
-  tasks: z.record(z.string(), z.object({ type: z.string(), val: metricValues, test: metricValues, baseline_test: metricValues.optional() })),
-  overall: z.object({ val: metricValues, test: metricValues }),
-  best_epoch: z.number(),
-  epochs_run: z.number(),
-  stopped_early: z.string().nullable(),
-  /** Fine-tuned runs: the source model's tasks on the source's test rows, before and after (or why not measured). */
-  forgetting: z
-    .object({
-      tasks: z.record(z.string(), z.record(z.string(), z.object({ before: z.number(), after: z.number(), change: z.number() }))).optional(),
-      note: z.string().optional(),
-    })
-    .optional(),
-});
-export type MetricsReport = z.infer<typeof metricsReport>;
-
-/** A run's test predictions, column-wise: one entry per row in `ids`, per task predicted and measured values. */
-const predictions = z.object({
-  ids: z.array(z.string()),
-  formulas: z.array(z.string()),
-  tasks: z.array(
-    z.object({
-      name: z.string(),
-      type: z.enum(TASK_TYPES),
-      predicted: z.array(cell),
-      measured: z.array(cell),
-      /** Classification: each class's predicted probability per row, when the run recorded them (`<task>_p_<class>` columns). */
-      scores: z.record(z.string(), z.array(z.number().nullable())).nullable(),
-      /** Sequences: each row's x values (null where unknown) and the x column's name. */
-      steps: z.array(z.array(z.number()).nullable()).nullable(),
-      stepsColumn: z.string().nullable(),
-    }),
-  ),
-});
-export type RunPredictions = z.infer<typeof predictions>;
+/** What a run folder holds and its readers return (engine/run-folder/schemas.ts, epoch-record.ts). */
+export {
+  RUN_STATUSES,
+  type MetricsReport,
+  type RunDetails,
+  type RunPredictions,
+  type RunStatus,
+  type RunSummary,
+  type RunTask,
+} from '../engine/run-folder/schemas';
+export { EpochRecordSchema, type EpochRecord } from '../engine/run-folder/epoch-record';
 
 // ── Models and prediction ────────────────────────────────────────────────────────────────────────
 
 const modelId = id;
+const metricValues = z.record(z.string(), z.number());
 const modelInfo = z.object({
   id: z.string(),
   bytes: z.number(),
@@ -303,11 +202,9 @@ const fineTuneSource = z.discriminatedUnion('kind', [
 ]);
 export type FineTuneSource = z.infer<typeof fineTuneSource>;
 
-export const FINE_TUNE_METHODS = ['full', 'freeze', 'lora'] as const;
 const fineTune = z
   .object({
     from: fineTuneSource,
-    /** full: every weight trains; freeze: the encoder is frozen, heads train; lora: low-rank adapters on the encoder. */
     method: z.enum(FINE_TUNE_METHODS),
     loraRank: z.number().int().min(1).max(256),
     loraAlpha: z.number().gt(0).max(1024),
@@ -367,9 +264,9 @@ export const requests = {
 
   /** Heads (with their option fields), loss weightings, featurizers and backends the engine offers. */
   'tasks:catalog': { args: z.object({}).strict(), result: catalog },
-  'tasks:get': { args: z.object({}).strict(), result: z.object({ tasks: z.array(taskSpecSchema) }) },
+  'tasks:get': { args: z.object({}).strict(), result: z.object({ tasks: z.array(TaskSpecSchema) }) },
   /** Validates and saves the project's tasks; refuses (bad-input) while any task has a problem. */
-  'tasks:save': { args: z.object({ tasks: z.array(z.unknown()) }).strict(), result: z.object({ tasks: z.array(taskSpecSchema) }) },
+  'tasks:save': { args: z.object({ tasks: z.array(z.unknown()) }).strict(), result: z.object({ tasks: z.array(TaskSpecSchema) }) },
   /** Problems of a draft task list (as the user types), and labelled rows per split of the valid tasks. */
   'tasks:check': {
     args: z.object({ tasks: z.array(z.unknown()), counts: z.boolean().optional() }).strict(),
@@ -377,27 +274,29 @@ export const requests = {
   },
 
   /** The Train page's last settings (or defaults). */
-  'training:settings': { args: z.object({}).strict(), result: trainSettingsSchema },
+  'training:settings': { args: z.object({}).strict(), result: TrainSettingsSchema },
   /** Starts a run of the project's enabled tasks in a worker thread; progress arrives as training:* events. */
-  'training:start': { args: z.object({ settings: trainSettingsSchema, fineTune: fineTune.optional() }).strict(), result: z.object({ runId }) },
+  'training:start': { args: z.object({ settings: TrainSettingsSchema, fineTune: fineTune.optional() }).strict(), result: z.object({ runId }) },
   /** What a fine-tuning source holds: its tasks (heads), encoder widths and featurizer. */
   'finetune:source': {
     args: z.object({ from: fineTuneSource }).strict(),
-    result: z.object({ label: z.string(), tasks: z.array(runTask), sharedDims: z.array(z.number()), featurizer: z.string().nullable() }),
+    result: z.object({ label: z.string(), tasks: z.array(RunTaskSchema), sharedDims: z.array(z.number()), featurizer: z.string().nullable() }),
   },
   'training:cancel': { args: z.object({ runId }).strict(), result: z.object({ cancelling: z.boolean() }) },
   /** The run in progress, if any, with its epochs so far (for a page that opens mid-run). */
   'training:active': {
     args: z.object({}).strict(),
-    result: z.object({ run: z.object({ runId, history: z.array(logs), progress: progress.nullable(), tasks: z.array(runTask) }).nullable() }),
+    result: z.object({
+      run: z.object({ runId, history: z.array(EpochRecordSchema), progress: progress.nullable(), tasks: z.array(RunTaskSchema) }).nullable(),
+    }),
   },
 
-  'runs:list': { args: z.object({}).strict(), result: z.object({ runs: z.array(runSummary) }) },
+  'runs:list': { args: z.object({}).strict(), result: z.object({ runs: z.array(RunSummarySchema) }) },
   'runs:get': {
     args: z.object({ runId }).strict(),
-    result: z.object({ summary: runSummary, config: z.string(), history: z.array(logs), metrics: metricsReport.nullable() }),
+    result: RunDetailsSchema,
   },
-  'runs:predictions': { args: z.object({ runId }).strict(), result: predictions },
+  'runs:predictions': { args: z.object({ runId }).strict(), result: RunPredictionsSchema },
 
   /** Task × task affinity of a run recorded with affinity on (Fifty et al. lookahead and gradient cosine); null when not recorded. */
   'runs:affinity': {
@@ -489,11 +388,11 @@ export const events = {
   /** Sent when the open project changes (opened, created, closed). */
   'project:changed': z.object({ dir: z.string().nullable(), name: z.string().nullable() }),
   /** A run started: its tasks, so charts can be laid out before the first epoch. */
-  'training:started': z.object({ runId, tasks: z.array(runTask) }),
+  'training:started': z.object({ runId, tasks: z.array(RunTaskSchema) }),
   'training:status': z.object({ runId, message: z.string() }),
-  /** Batch and epoch progress; epoch events carry the epoch's logs. */
+  /** Batch and epoch progress; epoch events carry the epoch's record. */
   'training:progress': z.object({ runId, progress }),
-  'training:finished': z.object({ runId, status: runStatus, error: z.string().nullable() }),
+  'training:finished': z.object({ runId, status: z.enum(RUN_STATUSES), error: z.string().nullable() }),
   'predict:status': z.object({ message: z.string() }),
   'predict:progress': z.object({ done: z.number(), total: z.number(), rowsPerSecond: z.number() }),
 } as const;

@@ -11,11 +11,10 @@ import { headType } from '../engine/model/heads/index';
 import { resourcesDir } from '../engine/paths';
 import { initProject, openProject, PROJECT_FILE } from '../engine/project/index';
 import { userConfigDir } from '../engine/user/user-dirs';
-import type { TaskSpec } from './contract';
+import { readProjectTables, saveProjectTasks, saveTrainSettings } from '../engine/project-run/index';
+import type { TaskSpec } from '../engine/project/tasks';
+import { DEFAULT_TRAIN_SETTINGS } from '../engine/project/train-settings';
 import { optionDefaults } from './tasks/option-fields';
-import { writeProjectTasks } from './tasks/project-tasks';
-import { DEFAULT_TRAIN_SETTINGS } from './training/run-config';
-import { writeTrainSettings } from './training/train-settings';
 
 export const DEMO_PROJECT_NAME = 'Demo project';
 const TABLE = 'materials';
@@ -61,8 +60,8 @@ export async function ensureDemoProject(): Promise<string> {
       formulaColumn: 'formula',
       curves: [{ y: 'dos', x: 'frequency_grid' }],
     });
-    await writeProjectTasks(project, DEMO_TASKS);
-    await writeTrainSettings(project, { ...DEFAULT_TRAIN_SETTINGS, name: 'demo', maxEpochs: 40, patience: 10 });
+    await saveProjectTasks(project, DEMO_TASKS, await readProjectTables(project));
+    await saveTrainSettings(project, { ...DEFAULT_TRAIN_SETTINGS, name: 'demo', maxEpochs: 40, patience: 10 });
     // A folder left by an interrupted earlier attempt without project.json holds nothing worth keeping.
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);

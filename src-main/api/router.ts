@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { isCrucibleError } from '../engine/errors';
+import { explainError } from '../engine/util/system-errors';
 import { describeIssues } from '../engine/util/zod-issues';
 import {
   type ApiErrorData,
@@ -42,7 +43,8 @@ export class EventHub implements EventSink {
   }
 }
 
-function toErrorData(e: unknown): ApiErrorData {
+function toErrorData(caught: unknown): ApiErrorData {
+  const e = explainError(caught);
   if (isCrucibleError(e)) return { code: e.code, message: e.message, hint: e.hint, location: e.location };
   // Anything else is a bug: the user sees its message, the log keeps the stack.
   console.error(e);
@@ -50,7 +52,11 @@ function toErrorData(e: unknown): ApiErrorData {
 }
 
 export class Router {
-  constructor(private readonly handlers: HandlerMap) {}
+  constructor(
+    private readonly handlers: HandlerMap,
+    /** Runs before every handler: brings the open project up to date with changes other processes made. */
+    private readonly beforeEach: () => Promise<void> = async () => {},
+  ) {}
 
   /** Runs one request that arrived from a transport. Never throws. */
   async dispatch(name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
@@ -63,6 +69,7 @@ export class Router {
     }
     try {
       const handler = this.handlers[name] as (args: unknown) => unknown;
+      await this.beforeEach();
       return { ok: true, result: requests[name].result.parse(await handler(parsed.data)) };
     } catch (e) {
       return { ok: false, error: toErrorData(e) };

@@ -8,6 +8,7 @@ import type { DataStore } from '../engine/data/store/data-store';
 import { CrucibleError } from '../engine/errors';
 import { FolderBrowser } from '../engine/files/folder-browser';
 import { initProject, openProject, type Project } from '../engine/project/index';
+import { reconcileTables } from '../engine/project/table-catalog';
 import { rememberProject } from '../engine/user/recent-projects';
 import { ensureDemoProject } from './demo-project';
 import { EventHub } from './router';
@@ -80,6 +81,11 @@ export class Session {
     return this.adopt(await openProject(await ensureDemoProject()));
   }
 
+  /** Picks up what another process (the command line, a second window) changed in the open project's project.json. */
+  async syncProject(): Promise<void> {
+    await this.current?.refreshIfChanged();
+  }
+
   /** Reads the open project's description again, after a job changed it through its own handle. */
   async reload(): Promise<Project> {
     this.current = await openProject(this.requireProject().dir);
@@ -91,8 +97,12 @@ export class Session {
     this.events.emit('project:changed', this.project);
   }
 
+  /** What opening the current project repaired (see table-catalog.ts), for the project summary. */
+  notices: string[] = [];
+
   private async adopt(project: Project): Promise<Project> {
     this.current = project;
+    this.notices = (await this.withStore((store) => reconcileTables(project, store))).messages;
     await rememberProject(project.dir, project.name);
     this.events.emit('project:changed', this.project);
     return project;

@@ -1,5 +1,6 @@
 /** Parsers for command-line option values, raising one-line user errors. */
 import { InvalidArgumentError } from 'commander';
+import { BACKENDS, type BackendRequest } from '../engine/vocabulary';
 
 export function parsePort(value: string): number {
   const n = Number(value);
@@ -19,8 +20,7 @@ export function parseSeed(value: string): number {
   return n;
 }
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export function parseBackend(value: string): (typeof BACKENDS)[number] {
+export function parseBackend(value: string): BackendRequest {
   if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}.`);
-  return value as (typeof BACKENDS)[number];
+  return value as BackendRequest;
 }

@@ -3,6 +3,7 @@
  * otherwise (logs, CI), both on stderr so stdout stays clean for results.
  */
 import { SingleBar } from 'cli-progress';
+import type { EpochRecord } from '../engine/run-folder/index';
 import type { TrainingEvent } from '../engine/train/run-training';
 
 function formatEta(seconds: number | null): string {
@@ -15,12 +16,10 @@ function formatEta(seconds: number | null): string {
       : `${s}s`;
 }
 
-function headline(logs: Record<string, number> | undefined): string {
-  if (!logs) return '';
-  const parts = [
-    logs.train_final_loss !== undefined ? `loss ${logs.train_final_loss.toFixed(4)}` : '',
-    logs.val_final_loss !== undefined ? `val ${logs.val_final_loss.toFixed(4)}` : '',
-  ];
+function headline(record: EpochRecord | undefined): string {
+  if (!record) return '';
+  const { train, val } = record.loss;
+  const parts = [train !== undefined ? `loss ${train.toFixed(4)}` : '', val !== undefined ? `val ${val.toFixed(4)}` : ''];
   return parts.filter(Boolean).join('  ');
 }
 
@@ -40,7 +39,7 @@ export function trainingProgress(stream: NodeJS.WriteStream = process.stderr): {
       const epochLabel = `epoch ${p.epoch + 1}/${p.epochs}`;
       if (!interactive) {
         if (p.type === 'epoch')
-          stream.write(`${epochLabel}  ${headline(p.logs)}  ${Math.round(p.samplesPerSecond)} samples/s  ETA ${formatEta(p.etaSeconds)}\n`);
+          stream.write(`${epochLabel}  ${headline(p.record)}  ${Math.round(p.samplesPerSecond)} samples/s  ETA ${formatEta(p.etaSeconds)}\n`);
         return;
       }
       if (!bar) {
@@ -57,7 +56,7 @@ export function trainingProgress(stream: NodeJS.WriteStream = process.stderr): {
         epoch: epochLabel,
         rate: Math.round(p.samplesPerSecond),
         eta_text: formatEta(p.etaSeconds),
-        logs: p.type === 'epoch' ? headline(p.logs) : '',
+        logs: p.type === 'epoch' ? headline(p.record) : '',
       });
     },
     stop() {

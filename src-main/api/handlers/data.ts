@@ -1,6 +1,7 @@
 /** Handlers for importing files into the open project and looking at its tables. */
 import { defaultTableName, importFile, ImportProblemsError, previewFile, previewTable, type ImportOptions } from '../../engine/data/import/index';
 import type { Project } from '../../engine/project/index';
+import { describeTables } from '../../engine/project-run/index';
 import type { ImportChoices, TableInfo } from '../contract';
 import { toCellRow } from '../data/cells';
 import type { HandlerMap } from '../router';
@@ -14,18 +15,8 @@ function importOptions(choices: ImportChoices | undefined): ImportOptions {
 }
 
 /** The project's tables as the data page lists them: import facts from project.json, columns from DuckDB. */
-export async function listTables(session: Session, project: Project = session.requireProject()): Promise<TableInfo[]> {
-  const stored = await session.withStore((store) => store.listTables());
-  return project.tables.map((meta) => ({
-    name: meta.name,
-    rowCount: meta.rowCount,
-    sourceFile: meta.sourceFile,
-    importedAt: meta.importedAt,
-    formulaColumn: meta.formulaColumn,
-    idColumn: meta.idColumn,
-    curves: meta.curves,
-    columns: stored.find((t) => t.name === meta.name)?.columns ?? [],
-  }));
+export function listTables(session: Session, project: Project = session.requireProject()): Promise<TableInfo[]> {
+  return session.withStore((store) => describeTables(project, store));
 }
 
 export function dataHandlers(session: Session): Pick<HandlerMap, DataOps> {

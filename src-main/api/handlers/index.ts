@@ -22,5 +22,5 @@ export function createHandlers(session: Session): HandlerMap {
 }
 
 export function createRouter(session: Session): Router {
-  return new Router(createHandlers(session));
+  return new Router(createHandlers(session), () => session.syncProject());
 }

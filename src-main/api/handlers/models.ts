@@ -16,7 +16,7 @@ import { predictBatch } from '../../engine/infer/index';
 import { CrucibleError } from '../../engine/errors';
 import type { ModelInfo } from '../contract';
 import { toCellRow } from '../data/cells';
-import { runFolder } from '../training/run-reader';
+import { projectRunDir } from '../../engine/project-run/index';
 import type { HandlerMap } from '../router';
 import type { Session } from '../session';
 
@@ -57,7 +57,7 @@ export function modelHandlers(session: Session): Pick<HandlerMap, ModelOps> {
       const notices: string[] = [];
       // Exporting may read the run's table again (for a curve task's grid), so it holds the database.
       const result = await session.exclusive(() =>
-        exportBundle(runFolder(project, runId), out, { checkpoint, name: id, project, overwrite: replace, onNotice: (n) => notices.push(n) }),
+        exportBundle(projectRunDir(project, runId), out, { checkpoint, name: id, project, overwrite: replace, onNotice: (n) => notices.push(n) }),
       );
       return { model: modelInfo({ id, file: result.file, bytes: result.bytes, manifest: result.manifest }), card: await modelCard(result.file), notices };
     },
@@ -73,7 +73,8 @@ export function modelHandlers(session: Session): Pick<HandlerMap, ModelOps> {
     'predict:run': async ({ model, file, table, output }) => {
       const project = session.requireProject();
       const input = await session.folders.assertAllowed(file);
-      const out = output ? join(await session.folders.assertAllowed(output.folder), output.name) : undefined;
+      // The whole output path is checked: a file of that name may be a link to somewhere outside the roots.
+      const out = output ? await session.folders.assertAllowed(join(output.folder, output.name)) : undefined;
       const bundle = await modelFile(project, model);
       const summary = await session.exclusive(() =>
         predictBatch(

@@ -12,7 +12,7 @@ async function countEntries(dir: string, pattern?: RegExp): Promise<number> {
   return (await readdir(dir)).filter((n) => !n.startsWith('.') && (!pattern || pattern.test(n))).length;
 }
 
-export async function summarise(project: Project): Promise<ProjectSummary> {
+export async function summarise(project: Project, notices: string[] = []): Promise<ProjectSummary> {
   const doc = project.description;
   return {
     dir: project.dir,
@@ -29,6 +29,7 @@ export async function summarise(project: Project): Promise<ProjectSummary> {
     taskCount: doc.tasks.length,
     runCount: await countEntries(project.runsDir),
     modelCount: await countEntries(project.modelsDir, /\.crucible$/),
+    notices,
   };
 }
 
@@ -38,7 +39,7 @@ type ProjectOps =
 export function projectHandlers(session: Session): Pick<HandlerMap, ProjectOps> {
   return {
     'project:current': () => session.project,
-    'project:open': async ({ dir }) => summarise(await session.open(dir)),
+    'project:open': async ({ dir }) => summarise(await session.open(dir), session.notices),
     'project:create': async ({ dir, name }) => summarise(await session.create(dir, name)),
     'project:demo': async () => summarise(await session.openDemo()),
     'project:close': () => {
@@ -46,7 +47,7 @@ export function projectHandlers(session: Session): Pick<HandlerMap, ProjectOps> 
       session.close();
       return { closed };
     },
-    'project:summary': () => summarise(session.requireProject()),
+    'project:summary': () => summarise(session.requireProject(), session.notices),
     'project:recent': async () => ({ projects: await listRecentProjects() }),
     'files:browse': ({ path, files }) => session.folders.list(path, { files }),
   };

@@ -8,19 +8,16 @@ import { basename } from 'node:path';
 import type { ResolvedRunConfig } from '../../engine/config/index';
 import { CrucibleError } from '../../engine/errors';
 import { runInWorker } from '../../engine/jobs/run-in-worker';
+import { RunFolder, type EpochRecord, type RunStatus, type RunTask } from '../../engine/run-folder/index';
 import type { InitSource } from '../../engine/train/init-from';
-import type { LoadedData } from '../../engine/train/run-training';
-import { RunFolder } from '../../engine/train/run-folder';
-import type { EpochLogs, RunStatus, RunSummary, TrainingProgress } from '../contract';
+import type { LoadedData, TrainingProgress } from '../../engine/train/run-training';
 import type { EventHub } from '../router';
-
-type RunTask = RunSummary['tasks'][number];
 
 interface ActiveRun {
   runId: string;
   runDir: string;
   tasks: RunTask[];
-  history: EpochLogs[];
+  history: EpochRecord[];
   progress: TrainingProgress | null;
   controller: AbortController;
   finished: Promise<RunStatus>;
@@ -63,9 +60,9 @@ export class TrainingJobs {
       (event) => {
         if (event.type === 'status') this.hub.emit('training:status', { runId, message: event.message });
         else if (event.type === 'progress') {
-          const progress = event.progress as TrainingProgress;
+          const progress = event.progress;
           run.progress = progress;
-          if (progress.type === 'epoch' && progress.logs) run.history.push(progress.logs);
+          if (progress.record) run.history.push(progress.record);
           this.hub.emit('training:progress', { runId, progress });
         }
       },

@@ -22,15 +22,18 @@ export async function chooseProject(project: string | undefined, demo: boolean |
 
 /** Serves until SIGINT/SIGTERM; used by `serve` and by `start` when Electron is unavailable. */
 export async function runWebMode(projectDir: string | undefined, opts: ServeCliOptions): Promise<void> {
+  // A server answers many clients: a promise some handler forgot to await must not end it for all of them.
+  process.on('unhandledRejection', (reason) => console.error('crucible serve: unhandled rejection', reason));
   const { server } = await serveWeb({ projectDir, port: opts.port, allow: opts.allow });
   process.stdout.write(`${server.url}\n`);
   process.stderr.write('Crucible web mode on 127.0.0.1 only. Press Ctrl+C to stop.\n');
-  if (opts.open) openBrowser(server.url);
+  const removePage = opts.open ? openBrowser(server.url, server.port) : () => {};
   await new Promise<void>((resolve) => {
     const stop = () => void server.close().then(resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  removePage();
 }
 
 export function registerServe(program: Command): void {

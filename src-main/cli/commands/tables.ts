@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { TableInfo } from '../../engine/data/store';
 import { openProject, type TableMeta } from '../../engine/project';
+import { reconcileTables } from '../../engine/project/table-catalog';
 
 /** Columns listed per table before the rest are summarised by type. */
 const MAX_COLUMNS_SHOWN = 12;
@@ -15,6 +16,7 @@ export function registerTables(program: Command): void {
       const project = await openProject(dir);
       const store = await project.openStore();
       try {
+        for (const message of (await reconcileTables(project, store)).messages) process.stderr.write(`crucible: ${message}\n`);
         const tables = await store.listTables();
         process.stdout.write(tables.length === 0 ? 'No tables yet: add one with `crucible import`.\n' : formatTables(tables, project.tables));
       } finally {

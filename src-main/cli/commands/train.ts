@@ -1,13 +1,18 @@
-/** `crucible train CONFIG`: one training run with a progress bar, writing a run folder. */
+/**
+ * `crucible train [CONFIG]`: one training run with a progress bar, writing a run folder. Without a config it trains
+ * the project's mapped tasks with its saved settings, through the same project-run module as the app's Train page.
+ */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../engine/config/index';
+import { loadConfig, type ResolvedRunConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
+import { CrucibleError } from '../../engine/errors';
 import type { BackendRequest } from '../../engine/model/backend';
 import { openProject, type Project } from '../../engine/project/index';
+import { loadProjectRun, planProjectRun, projectTrainSettings, readProjectTables } from '../../engine/project-run/index';
 import { loadInitSource } from '../../engine/train/init-from';
 import { createRunDir } from '../../engine/train/run-dir';
-import { runTraining } from '../../engine/train/run-training';
+import { runTraining, type LoadedData } from '../../engine/train/run-training';
 import { parseBackend, parsePositiveInt, parseSeed } from '../options';
 import { trainingProgress } from '../progress';
 
@@ -21,11 +26,39 @@ interface TrainOptions {
   initFrom?: string;
 }
 
+interface PreparedRun {
+  config: ResolvedRunConfig;
+  data: LoadedData;
+  runDir: string;
+}
+
+async function prepareFromConfig(configPath: string, project: Project | undefined, opts: TrainOptions): Promise<PreparedRun> {
+  const config = await loadConfig(configPath, {
+    overrides: { maxEpochs: opts.maxEpochs, seed: opts.seed, backend: opts.backend },
+    projectTables: project?.tables.map((t) => t.name),
+    onNotice: (n) => process.stderr.write(`note: ${n.message}\n`),
+  });
+  const runDir = opts.out ? resolve(opts.out) : createRunDir(project?.runsDir ?? resolve('runs'), config.name ?? 'run');
+  process.stderr.write(`Loading data…\n`);
+  return { config, data: await loadRunData(config, { project }), runDir };
+}
+
+/** The project's enabled tasks with its saved settings; the options given override those settings for this run only. */
+async function prepareFromProject(project: Project, opts: TrainOptions): Promise<PreparedRun> {
+  const saved = projectTrainSettings(project);
+  const settings = { ...saved, maxEpochs: opts.maxEpochs ?? saved.maxEpochs, seed: opts.seed ?? saved.seed, backend: opts.backend ?? saved.backend };
+  const plan = await planProjectRun(project, await readProjectTables(project), { settings });
+  const runDir = opts.out ? resolve(opts.out) : createRunDir(project.runsDir, plan.runName);
+  process.stderr.write(`Training ${plan.tasks.map((t) => t.name).join(', ')} from table "${plan.tasks[0].table}". Loading data…\n`);
+  const { config, data } = await loadProjectRun(project, plan);
+  return { config, data, runDir };
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description("train a multi-task model from a YAML config (the seed project's layout is accepted)")
-    .argument('<config>', 'run configuration (YAML)')
+    .description("train a multi-task model from a YAML config (the seed project's layout is accepted), or a project's mapped tasks")
+    .argument('[config]', "run configuration (YAML); without it, --project's enabled tasks with its saved training settings")
     .option('--project <dir>', 'project whose tables the config may name, and where the run is kept')
     .option('--out <run-dir>', 'run folder (default: <project>/runs/<name>-<time>, or ./runs/… without a project)')
     .option('--max-epochs <n>', 'override trainer.max_epochs', parsePositiveInt)
@@ -33,18 +66,19 @@ export function registerTrain(program: Command): void {
     .option('--backend <b>', 'auto | tensorflow | wasm | cpu', parseBackend)
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--init-from <run-or-checkpoint>', 'start from a trained model: its encoder and matching heads are loaded, new tasks get new heads')
-    .action(async (configPath: string, opts: TrainOptions) => {
-      const project: Project | undefined = opts.project ? await openProject(opts.project) : undefined;
-      const config = await loadConfig(configPath, {
-        overrides: { maxEpochs: opts.maxEpochs, seed: opts.seed, backend: opts.backend },
-        projectTables: project?.tables.map((t) => t.name),
-        onNotice: (n) => process.stderr.write(`note: ${n.message}\n`),
-      });
-      const runDir = opts.out ? resolve(opts.out) : createRunDir(project?.runsDir ?? resolve('runs'), config.name ?? 'run');
-      const progress = trainingProgress();
-      process.stderr.write(`Loading data…\n`);
-      const data = await loadRunData(config, { project });
+    .action(async (configPath: string | undefined, opts: TrainOptions) => {
+      const project = opts.project ? await openProject(opts.project) : undefined;
+      let prepared: PreparedRun;
+      if (configPath !== undefined) prepared = await prepareFromConfig(configPath, project, opts);
+      else if (project) prepared = await prepareFromProject(project, opts);
+      else {
+        throw new CrucibleError('bad-input', 'Nothing to train: give a run configuration or a project.', {
+          hint: 'Run `crucible train CONFIG.yaml`, or `crucible train --project DIR` for the tasks mapped on its Tasks page.',
+        });
+      }
+      const { config, data, runDir } = prepared;
       const initFrom = opts.initFrom ? await loadInitSource(opts.initFrom, { project }) : undefined;
+      const progress = trainingProgress();
       const controller = new AbortController();
       process.once('SIGINT', () => {
         process.stderr.write('\nStopping after this batch (Ctrl+C again to kill)…\n');

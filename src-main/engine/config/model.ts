@@ -3,7 +3,7 @@ import { getFeaturizer } from '../data/featurize';
 import { ENCODER_WEIGHT_DECAY, optimizerConfig, resolveOptimizer } from './optimizer';
 import { addNotice, configError, unknownKeyError, type ConfigScope } from './problems';
 import { SSL_LOSS_KEYS, type RunConfig } from './schema';
-import type { ResolvedModel } from './types';
+import type { ResolvedElementAttention, ResolvedModel } from './types';
 
 type ModelConfig = RunConfig['model']['init_args'];
 
@@ -71,6 +71,15 @@ export function resolveModel(scope: ConfigScope, m: ModelConfig, ctx: ModelConte
     addNotice(scope, [...BASE, 'struct_block_dims'], 'with_structure is not true, so struct_block_dims is not used.');
   }
   const { ssl, tasks } = splitLossWeights(scope, m.loss_weights ?? {}, ctx.taskNames);
+  const elements = resolveElements(scope, m);
+  if (elements && m.enable_self_supervised_training) {
+    throw configError(
+      scope,
+      [...BASE, 'enable_self_supervised_training'],
+      'Self-supervised pretraining reconstructs descriptors through the MLP encoder; the attention encoder does not support it.',
+      'Set enable_self_supervised_training: false, or use encoder: { type: mlp }.',
+    );
+  }
   const model: ResolvedModel = {
     inputDim,
     hiddenDims,
@@ -89,8 +98,46 @@ export function resolveModel(scope: ConfigScope, m: ModelConfig, ctx: ModelConte
     },
     encoderOptimizer: resolveOptimizer(scope, [...BASE, 'shared_block_optimizer'], m.shared_block_optimizer, ENCODER_WEIGHT_DECAY, ctx.maxEpochs),
     lora: m.lora_rank > 0 ? { rank: m.lora_rank, alpha: m.lora_alpha } : null,
+    elements,
   };
   return { model, taskWeights: tasks };
+}
+
+function resolveElements(scope: ConfigScope, m: ModelConfig): ResolvedElementAttention | null {
+  const e = m.encoder;
+  if (!e || e.type === 'mlp') return null;
+  if (e.d_model % e.heads !== 0) {
+    throw configError(
+      scope,
+      [...BASE, 'encoder', 'heads'],
+      `encoder.d_model (${e.d_model}) is not a multiple of encoder.heads (${e.heads}).`,
+      `Use heads that divide ${e.d_model}, e.g. ${[1, 2, 4, 8].filter((h) => e.d_model % h === 0).pop()}.`,
+    );
+  }
+  return {
+    table: e.elements,
+    dModel: e.d_model,
+    heads: e.heads,
+    layers: e.layers,
+    dimFeedforward: e.dim_feedforward ?? 2 * e.d_model,
+    fractionFrequencies: e.fraction_frequencies,
+    withDescriptors: e.with_descriptors,
+  };
+}
+
+/** The config form of the resolved encoder type. */
+function encoderConfig(e: ResolvedElementAttention | null): Record<string, unknown> {
+  if (!e) return { type: 'mlp' };
+  return {
+    type: 'attention',
+    elements: e.table,
+    d_model: e.dModel,
+    heads: e.heads,
+    layers: e.layers,
+    dim_feedforward: e.dimFeedforward,
+    fraction_frequencies: e.fractionFrequencies,
+    with_descriptors: e.withDescriptors,
+  };
 }
 
 /** The config form of the resolved encoder settings (everything in model.init_args but the tasks and the balancer). */
@@ -98,6 +145,7 @@ export function modelConfig(m: ResolvedModel): Record<string, unknown> {
   const ssl = m.selfSupervised;
   return {
     shared_block_dims: [m.inputDim, ...m.hiddenDims],
+    encoder: encoderConfig(m.elements),
     deposit_dim: m.depositDim,
     norm_shared: m.norm,
     residual_shared: m.residual,

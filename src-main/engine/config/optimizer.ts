@@ -1,10 +1,14 @@
 /** Optimiser settings: the seed's OptimizerConfig with its defaults filled in, and back again for dumping. */
+import { VAL_TASK_LOSS } from '../train/metrics';
 import { GAIN_DEFAULTS } from '../train/optim/delta-bar-delta';
 import { addNotice, configError, type ConfigScope, type KeyPath } from './problems';
 import type { OptimizerConfig } from './schema';
 import type { GainSettings, OptimizerSettings, SchedulerSettings } from './types';
 
-/** The seed's OptimizerConfig defaults, except the plateau monitor (Crucible logs `val_final_loss`). */
+/**
+ * The seed's OptimizerConfig defaults, except the plateau monitor: the tasks' mean raw validation loss,
+ * which (unlike the weighted `val_final_loss`) does not rise when learned task weights grow.
+ */
 const DEFAULTS = {
   optimizer_type: 'adamw',
   lr: 5e-3,
@@ -15,7 +19,7 @@ const DEFAULTS = {
   factor: 0.5,
   patience: 5,
   min_lr: 1e-4,
-  monitor: 'val_final_loss',
+  monitor: VAL_TASK_LOSS,
   step_size: 10,
 } as const;
 

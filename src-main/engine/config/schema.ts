@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { weightings } from '../train/weighting/index';
 import { FEATURIZER_IDS, type FeaturizerId } from '../data/featurize';
-import type { BackendRequest } from '../model/backend';
+import { BACKENDS } from '../vocabulary';
 import type { ActivationName } from '../model/ops/ops';
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
@@ -181,10 +181,34 @@ export const ACTIVATIONS = ['relu', 'leaky_relu', 'tanh', 'gelu', 'silu'] as con
 /** The weights of the self-supervised losses; `loss_weights` may also hold static weights keyed by task name. */
 export const SSL_LOSS_KEYS = ['mfm', 'contrastive', 'cross_recon'] as const;
 
+/**
+ * Crucible: how the formula branch reads a formula. `mlp` (the seed's): an MLP over the descriptors.
+ * `attention`: self-attention over the formula's element tokens (CrabNet / Roost style, model/layers/
+ * element-attention.ts), pooled into the same MLP, beside the descriptors unless `with_descriptors` is false.
+ */
+export const EncoderSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('mlp') }),
+  z.strictObject({
+    type: z.literal('attention'),
+    /** The element table each token carries (a featurizer id); mat2vec as CrabNet. */
+    elements: z.enum(FEATURIZER_IDS as [FeaturizerId, ...FeaturizerId[]]).default('mat2vec'),
+    d_model: positiveInt.default(64),
+    heads: positiveInt.default(4),
+    layers: positiveInt.default(2),
+    /** Default: twice d_model. */
+    dim_feedforward: positiveInt.optional(),
+    /** Fourier octaves of the linear- and log-scale fraction encodings. */
+    fraction_frequencies: nonNegativeInt.default(6),
+    with_descriptors: z.boolean().default(true),
+  }),
+]);
+
 /** `model.init_args`: FlexibleMultiTaskModel's arguments. */
 export const ModelArgsSchema = z.strictObject({
   /** [input width (or auto), hidden…]; the last entry is the encoder's output width. */
   shared_block_dims: layerDims,
+  /** Crucible: the formula branch's encoder (default `{ type: mlp }`). */
+  encoder: EncoderSchema.optional(),
   /** Crucible: width of the deposit layer (the seed always uses the last shared width). */
   deposit_dim: positiveInt.optional(),
   norm_shared: z.boolean().default(true),
@@ -246,17 +270,27 @@ export const DataArgsSchema = z.strictObject({
   split_column: z.string().min(1).nullable().default('split'),
 });
 
-/** Crucible's early stopping (`trainer.early_stopping`); the seed's EarlyStopping callback sets the same. */
+/**
+ * The monitor that stands for every task's own validation metric (`val_<task>_mae` for regression and curves,
+ * `val_<task>_raw_loss` for classification): early stopping waits until none improves, checkpoints keep each
+ * task's best epoch (train/task-checkpoints.ts).
+ */
+export const PER_TASK_MONITOR = 'per_task';
+
+/** Patience scaled to the data: `auto` gives about the same number of optimiser steps on any data size (train/defaults.ts). */
+export const AUTO_PATIENCE = 'auto';
+
+/** Crucible's early stopping (`trainer.early_stopping`; on by default, `null` turns it off); the seed's EarlyStopping callback sets the same. */
 export const EarlyStoppingSchema = z.strictObject({
-  monitor: z.string().min(1).default('val_final_loss'),
-  patience: nonNegativeInt.default(10),
+  monitor: z.string().min(1).default(PER_TASK_MONITOR),
+  patience: z.union([nonNegativeInt, z.literal(AUTO_PATIENCE)], { error: 'expected a whole number of epochs or "auto"' }).default(AUTO_PATIENCE),
   min_delta: z.number().nonnegative().default(0),
   mode: z.enum(['min', 'max']).default('min'),
 });
 
-/** Which metric picks the best checkpoint (`trainer.checkpoint`); the seed's ModelCheckpoint callback sets the same. */
+/** Which metric picks the best checkpoint (`trainer.checkpoint`; default: each task's best epoch); the seed's ModelCheckpoint callback sets the same. */
 export const CheckpointSchema = z.strictObject({
-  monitor: z.string().min(1).default('val_final_loss'),
+  monitor: z.string().min(1).default(PER_TASK_MONITOR),
   mode: z.enum(['min', 'max']).default('min'),
 });
 
@@ -377,8 +411,6 @@ export const WeightingSchema = z.strictObject({
   strategy: looseEnum(Object.keys(weightings) as [string, ...string[]]),
   options: z.record(z.string(), z.unknown()).prefault({}),
 });
-
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendRequest[];
 
 export const RunConfigSchema = z.strictObject({
   /** An integer seed; true or false (Lightning's "pick one" / "none") draws a seed, which the resolved config records. Default 42. */

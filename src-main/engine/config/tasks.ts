@@ -6,6 +6,7 @@ import type { TaskKind } from '../data/dataset/types';
 import { headType, headTypes } from '../model/heads';
 import type { HeadType } from '../model/heads/head';
 import { suggestionHint } from '../util/suggest';
+import { DEFAULT_HEAD } from '../vocabulary';
 import { HEAD_WEIGHT_DECAY, optimizerConfig, resolveOptimizer } from './optimizer';
 import { addNotice, checkWith, configError, formatPath, keyRef, objectKeys, pickOne, unknownKeyError, type ConfigScope, type KeyPath } from './problems';
 import { COMMON_TASK_KEYS, SEED_GENERIC_HEAD_KEYS, type TaskConfig } from './schema';
@@ -42,7 +43,7 @@ const headIdsOfKind = (kind: TaskKind) =>
 /** The registered head the task names (`subtype`), or its type's default head. */
 function chooseHead(env: TaskEnv, path: KeyPath, task: TaskConfig, kind: TaskKind, subject: string): HeadType<Record<string, unknown>> {
   const implied = task.type === 'kernel_regression' ? 'kernel_regression' : undefined;
-  const id = task.subtype ?? implied ?? (kind === 'sequence' ? 'rnn' : kind);
+  const id = task.subtype ?? implied ?? DEFAULT_HEAD[kind];
   const subtypePath = [...path, task.subtype === undefined ? 'type' : 'subtype'];
   if (implied !== undefined && id !== implied) {
     throw configError(

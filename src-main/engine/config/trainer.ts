@@ -5,7 +5,7 @@
 import { suggestionHint } from '../util/suggest';
 import { canonicalMonitor } from './optimizer';
 import { addNotice, checkWith, configError, formatPath, keyRef, type ConfigScope, type KeyPath } from './problems';
-import { CALLBACK_ARGS, CHECKPOINT_FILE_KEYS, IGNORED_CALLBACKS, IGNORED_TRAINER_KEYS, type RunConfig } from './schema';
+import { AUTO_PATIENCE, CALLBACK_ARGS, CHECKPOINT_FILE_KEYS, IGNORED_CALLBACKS, IGNORED_TRAINER_KEYS, PER_TASK_MONITOR, type RunConfig } from './schema';
 import type { ResolvedTrainer } from './types';
 
 type TrainerConfig = RunConfig['trainer'];
@@ -70,7 +70,8 @@ function either<T>(scope: ConfigScope, key: string, own: T | undefined, callback
   if (own !== undefined && callback) {
     throw configError(scope, callback.path, `${keyRef(scope, [...BASE, key])} and this callback both configure the same thing.`, 'Keep one of the two.');
   }
-  return own ?? callback?.value;
+  // An explicit null (e.g. early_stopping: null, "off") is kept, not replaced by the default.
+  return own !== undefined ? own : callback?.value;
 }
 
 export function resolveTrainer(scope: ConfigScope, t: TrainerConfig): ResolvedTrainer {
@@ -113,8 +114,9 @@ export function resolveTrainer(scope: ConfigScope, t: TrainerConfig): ResolvedTr
     minEpochs: t.min_epochs,
     gradientClipVal: t.gradient_clip_val || null,
     gradientClipAlgorithm: t.gradient_clip_algorithm,
-    earlyStopping: earlyStopping ?? null,
-    checkpoint: checkpoint ?? { monitor: 'val_final_loss', mode: 'min' },
+    // Absent means the default (on); only an explicit null turns early stopping off.
+    earlyStopping: earlyStopping === undefined ? { monitor: PER_TASK_MONITOR, patience: AUTO_PATIENCE, minDelta: 0, mode: 'min' } : earlyStopping,
+    checkpoint: checkpoint ?? { monitor: PER_TASK_MONITOR, mode: 'min' },
   };
 }
 

@@ -94,6 +94,19 @@ export interface ResolvedModel {
   encoderOptimizer: OptimizerSettings;
   /** LoRA adapters on the encoder's dense layers (its base weights then stay frozen), or null. */
   lora: { rank: number; alpha: number } | null;
+  /** Element-token attention in front of the formula MLP (`encoder: { type: attention }`), or null for the plain MLP. */
+  elements: ResolvedElementAttention | null;
+}
+
+export interface ResolvedElementAttention {
+  /** Element table of the tokens (a featurizer id). */
+  table: FeaturizerId;
+  dModel: number;
+  heads: number;
+  layers: number;
+  dimFeedforward: number;
+  fractionFrequencies: number;
+  withDescriptors: boolean;
 }
 
 export interface ResolvedData {
@@ -122,8 +135,9 @@ export interface ResolvedTrainer {
   /** null = no clipping. */
   gradientClipVal: number | null;
   gradientClipAlgorithm: 'norm' | 'value';
-  earlyStopping: { monitor: string; patience: number; minDelta: number; mode: 'min' | 'max' } | null;
-  /** The metric that picks the best checkpoint. */
+  /** `monitor` may be `per_task` (every task's own), `patience` `auto` (scaled to the batches per epoch). */
+  earlyStopping: { monitor: string; patience: number | 'auto'; minDelta: number; mode: 'min' | 'max' } | null;
+  /** The metric that picks the best checkpoint; `per_task` keeps each task's best epoch. */
   checkpoint: { monitor: string; mode: 'min' | 'max' };
 }
 

@@ -12,6 +12,7 @@ import type { LoadedData } from '../train/run-training';
 import { sha256File } from '../util/hash';
 import { assembleTrainingSet, type DescriptorMatrix } from './dataset/assemble';
 import type { Column } from './dataset/columns';
+import { elementTokenTable, tokenizeFormulas } from './featurize/element-tokens';
 import { featurizeFormulas } from './featurize/index';
 import { formulaKey } from './formula/canonical';
 import { importIntoStore } from './import/import-into-store';
@@ -105,9 +106,12 @@ export async function loadRunData(cfg: ResolvedRunConfig, opts: { project?: Proj
         return f.trim();
       }
     });
+    const elements = cfg.model.elements;
+    const tokens = elements ? tokenizeFormulas(formulas, elementTokenTable(elements.table)) : undefined;
     const set = assembleTrainingSet({
       descriptors,
       structure,
+      ...(tokens ? { composition: { data: tokens.composition, failed: tokens.failures.map((f) => f.index) } } : {}),
       formulas: formulas.map((f) => f ?? ''),
       groups,
       ids: ids.map((x, i) => x ?? String(i + 2)),

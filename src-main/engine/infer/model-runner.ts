@@ -57,6 +57,8 @@ export class ModelRunner {
   private baseFeeds(rows: number, x: Float32Array, structure: Batch['structure']): Feeds {
     const { input } = this.manifest;
     const feeds: Feeds = { [input.descriptors.input]: tensor(x, rows, this.descriptorWidth) };
+    // Crucible featurizes formulas itself and sends descriptor rows only: the graph's element amounts get none.
+    if (input.composition) feeds[input.composition.input] = tensor(this.zeros, 0, input.composition.elements.length);
     if (input.structure) {
       feeds[input.structure.input] = tensor(structure?.values ?? this.zeros, rows, this.structureWidth);
       feeds[input.structure.has] = tensor(structure?.has ?? this.zeros, rows, 1);

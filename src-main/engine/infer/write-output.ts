@@ -1,6 +1,6 @@
 /**
  * Where predictions go: a CSV or Parquet file written by DuckDB's COPY (to a temporary name, renamed when
- * complete), and a table of the project, created in one transaction together with its entry in project.json.
+ * complete), and a table of the project (its rows and description committed together, then listed in project.json).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { CrucibleError } from '../errors';
 import { neutralizeSql } from '../util/csv-writer';
 import type { Project } from '../project/project';
 import type { TableMeta } from '../project/schema';
+import { listTable, recordTableMeta } from '../project/table-catalog';
+import { crashPoint } from '../util/crash-point';
 
 export type OutputFormat = 'csv' | 'parquet';
 
@@ -63,10 +65,11 @@ export interface StoredTable {
   meta: Omit<TableMeta, 'name' | 'rowCount' | 'importedAt'>;
 }
 
-/** Creates the project table from a Parquet file and records it in project.json, all or nothing. */
+/** Creates the project table from a Parquet file, then lists it in project.json (see table-catalog.ts). */
 export async function storeInProject(project: Project, table: StoredTable): Promise<TableMeta> {
   checkTableName(table.name);
   const same = (t: { name: string }) => t.name.toLowerCase() === table.name.toLowerCase();
+  await project.refresh();
   const store = await project.openStore();
   try {
     const existing = (await store.listTables()).find(same);
@@ -75,20 +78,17 @@ export async function storeInProject(project: Project, table: StoredTable): Prom
         hint: 'Choose another name with --table, or pass --replace.',
       });
     }
-    const before = project.description;
-    try {
-      return await store.transaction(async (sql) => {
-        if (existing) await sql.run(`DROP TABLE ${quoteIdentifier(existing.name)}`);
-        await sql.run(`CREATE TABLE ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet(${quoteLiteral(table.parquet)})`);
-        const rowCount = await sql.value<number>(`SELECT count(*) FROM ${quoteIdentifier(table.name)}`);
-        const meta: TableMeta = { ...table.meta, name: table.name, rowCount, importedAt: new Date().toISOString() };
-        await project.update((doc) => ({ ...doc, tables: [...doc.tables.filter((t) => !same(t)), meta] }));
-        return meta;
-      });
-    } catch (e) {
-      if (project.description !== before) await project.update(() => structuredClone(before));
-      throw e;
-    }
+    const meta = await store.transaction(async (sql) => {
+      if (existing) await sql.run(`DROP TABLE ${quoteIdentifier(existing.name)}`);
+      await sql.run(`CREATE TABLE ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet(${quoteLiteral(table.parquet)})`);
+      const rowCount = await sql.value<number>(`SELECT count(*) FROM ${quoteIdentifier(table.name)}`);
+      const meta: TableMeta = { ...table.meta, name: table.name, rowCount, importedAt: new Date().toISOString() };
+      await recordTableMeta(sql, meta);
+      return meta;
+    });
+    crashPoint('predict:committed');
+    await listTable(project, meta);
+    return meta;
   } finally {
     await store.close();
   }

@@ -5,9 +5,10 @@
  */
 import { createRequire } from 'node:module';
 import { CrucibleError } from '../errors';
+import type { BackendRequest } from '../vocabulary';
 import { tf } from './tf';
 
-export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendRequest } from '../vocabulary';
 
 export interface BackendInfo {
   /** The tfjs backend name in use: 'tensorflow', 'wasm' or 'cpu'. */

@@ -6,7 +6,7 @@
 import { CrucibleError } from '../errors';
 import type { TaskKind } from '../data/dataset/types';
 import { Rng } from '../util/random';
-import { Encoder, type EncoderOptions } from './encoder';
+import { Encoder, type EncoderInputs, type EncoderOptions } from './encoder';
 import type { HeadDataInfo, HeadInstance } from './heads/head';
 import { headType, headTypes } from './heads/index';
 import type { Ops } from './ops/ops';
@@ -29,22 +29,33 @@ export interface ModelSpec {
   tasks: ModelTaskSpec[];
   /** LoRA adapters on every dense layer of the encoder (0 = off). */
   lora?: { rank: number; alpha: number };
+  /**
+   * Tasks that read their own copy of the encoder (parameters `encoder@<task>.…`) instead of the shared
+   * one: a run keeps each task's best epoch, and a task whose best epoch is not the shared encoder's
+   * gets the encoder of its own best epoch (train/task-checkpoints.ts). Absent or empty: every head
+   * reads the shared encoder.
+   */
+  ownEncoders?: string[];
 }
 
-export interface ModelInputs<T> {
-  x: T;
-  structure?: { values: T; has: T };
+export interface ModelInputs<T> extends EncoderInputs<T> {
   /** Sequence tasks' steps [B, L], by task name. */
   steps?: Record<string, T>;
 }
 
 export const headGroup = (task: string) => `head:${task}`;
+/** Parameters of the shared encoder start with this. */
+export const ENCODER_PREFIX = 'encoder.';
+/** Name (and parameter group) of a task's own encoder copy. */
+export const ownEncoderName = (task: string) => `encoder@${task}`;
 export const LORA_GROUP = 'lora';
 
 export class MultiTaskModel {
   readonly store: ParamStore;
   readonly encoder: Encoder;
   readonly heads = new Map<string, HeadInstance>();
+  /** The encoder copies of tasks listed in `spec.ownEncoders`, by task. */
+  readonly ownEncoders = new Map<string, Encoder>();
 
   constructor(
     readonly spec: ModelSpec,
@@ -71,17 +82,31 @@ export class MultiTaskModel {
         ),
       );
     }
-    if (spec.lora && spec.lora.rank > 0) this.store.addLora('encoder.', spec.lora.rank, spec.lora.alpha, LORA_GROUP);
+    // Copies come after the heads so that the heads' initial values do not depend on them.
+    for (const task of spec.ownEncoders ?? []) {
+      if (!this.heads.has(task)) throw new CrucibleError('bad-input', `The model lists an encoder of task "${task}", which it does not have.`);
+      this.ownEncoders.set(task, new Encoder(this.store, spec.encoder, ownEncoderName(task), ownEncoderName(task)));
+    }
+    if (spec.lora && spec.lora.rank > 0) {
+      for (const prefix of [ENCODER_PREFIX, ...[...this.ownEncoders.values()].map((e) => `${e.name}.`)]) {
+        this.store.addLora(prefix, spec.lora.rank, spec.lora.alpha, LORA_GROUP);
+      }
+    }
     for (const task of spec.tasks) {
       if (task.lora && task.lora.rank > 0) this.store.addLora(`head.${task.name}.`, task.lora.rank, task.lora.alpha, headGroup(task.name));
     }
   }
 
-  /** Encoder output then every requested head's output ([B, width] each), by task name. */
+  /** Encoder outputs (each encoder that a requested task reads, once) then every requested head's output ([B, width] each), by task name. */
   forward<T>(ops: Ops<T>, inputs: ModelInputs<T>, tasks: Iterable<string> = this.heads.keys()): Record<string, T> {
-    const h = this.encoder.apply(ops, inputs.x, inputs.structure);
+    const encoded = new Map<Encoder, T>();
     const out: Record<string, T> = {};
-    for (const name of tasks) out[name] = this.heads.get(name)!.forward(ops, h, inputs.steps?.[name]);
+    for (const name of tasks) {
+      const encoder = this.ownEncoders.get(name) ?? this.encoder;
+      let h = encoded.get(encoder);
+      if (h === undefined) encoded.set(encoder, (h = encoder.apply(ops, inputs)));
+      out[name] = this.heads.get(name)!.forward(ops, h, inputs.steps?.[name]);
+    }
     return out;
   }
 

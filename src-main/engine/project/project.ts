@@ -5,14 +5,29 @@ import { DataStore } from '../data/store/data-store';
 import { CrucibleError } from '../errors';
 import { DATA_FILE, MODELS_DIR, PROJECT_FILE, RUNS_DIR } from './layout';
 import { readProjectFile, writeProjectFile } from './project-file';
+import { withProjectLock } from './project-lock';
 import type { ProjectFile, TableMeta } from './schema';
 
 export class Project {
+  /** project.json's modification time and size when this description was read or written. */
+  private seen = '';
+
   private constructor(
     /** Absolute path of the project folder. */
     readonly dir: string,
     private doc: ProjectFile,
-  ) {}
+  ) {
+    this.seen = this.stamp();
+  }
+
+  private stamp(): string {
+    try {
+      const s = statSync(join(this.dir, PROJECT_FILE));
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      return '';
+    }
+  }
 
   /** Opens the project in `dir`; throws not-found, not-a-project, invalid-project or unsupported-version. */
   static async open(dir: string): Promise<Project> {
@@ -64,11 +79,32 @@ export class Project {
     return join(this.dir, MODELS_DIR);
   }
 
-  /** Applies `change` to a copy of the description, validates it and writes it atomically; the copy becomes current. */
+  /**
+   * Applies `change` to the description as it is on disk now (re-read under the project lock, so changes other
+   * processes made meanwhile are kept), validates it and writes it atomically; the result becomes current.
+   */
   async update(change: (doc: ProjectFile) => ProjectFile): Promise<void> {
-    const next = change(structuredClone(this.doc));
-    await writeProjectFile(this.dir, next);
-    this.doc = next;
+    await withProjectLock(this.dir, async () => {
+      const next = change(await readProjectFile(this.dir));
+      await writeProjectFile(this.dir, next);
+      this.doc = next;
+      this.seen = this.stamp();
+    });
+  }
+
+  /** Reads project.json again (after another process may have changed it). */
+  async refresh(): Promise<void> {
+    const stamp = this.stamp();
+    this.doc = await readProjectFile(this.dir);
+    this.seen = stamp;
+  }
+
+  /**
+   * Reads project.json again only if it changed on disk since this process last read or wrote it (a
+   * `crucible import` beside an open window, say): one stat, so a server can call it before every request.
+   */
+  async refreshIfChanged(): Promise<void> {
+    if (this.stamp() !== this.seen) await this.refresh();
   }
 
   /** Opens the project's DuckDB database; the caller closes it. */

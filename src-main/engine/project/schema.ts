@@ -1,7 +1,10 @@
 /** The shape of project.json at the current format version, checked with zod; the plain typed description of a project. */
 import { z } from 'zod';
+import { TaskSpecSchema } from './tasks';
+import { TrainSettingsSchema } from './train-settings';
 
-export const CURRENT_FORMAT_VERSION = 1;
+/** 2: `tasks` and `defaults` are typed (version 1 kept them free-form); see migrations.ts. */
+export const CURRENT_FORMAT_VERSION = 2;
 
 /** What a table's rows are, guessed at import: materials with properties, per-element data, or anything else. */
 export const TableRoleSchema = z.enum(['samples', 'element-properties', 'other']);
@@ -36,23 +39,32 @@ export const TableMetaSchema = z.object({
   longFormat: LongFormatSchema.nullable(),
 });
 
+/** Two tables, or two tasks (case aside), never share a name. */
+function uniqueNames(doc: { tables: readonly { name: string }[]; tasks: readonly { name: string }[] }, ctx: z.RefinementCtx): void {
+  for (const list of ['tables', 'tasks'] as const) {
+    const seen = new Set<string>();
+    doc[list].forEach((item, i) => {
+      const key = list === 'tasks' ? item.name.toLowerCase() : item.name;
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: [list, i, 'name'], message: `duplicate ${list === 'tasks' ? 'task' : 'table'} name "${item.name}"` });
+      seen.add(key);
+    });
+  }
+}
+
+/** What `defaults` remembers: the last training settings (absent until a run was started). */
+export const ProjectDefaultsSchema = z.strictObject({ training: TrainSettingsSchema.optional() });
+
 export const ProjectFileSchema = z
   .object({
     formatVersion: z.literal(CURRENT_FORMAT_VERSION),
     name: z.string().min(1),
     createdAt: z.iso.datetime(),
     tables: z.array(TableMetaSchema),
-    /** Task mapping; its shape arrives with the trainer and is validated there. */
-    tasks: z.array(z.looseObject({})),
-    defaults: z.looseObject({}),
+    tasks: z.array(TaskSpecSchema),
+    defaults: ProjectDefaultsSchema,
   })
-  .superRefine((doc, ctx) => {
-    const seen = new Set<string>();
-    doc.tables.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tables', i, 'name'], message: `duplicate table name "${t.name}"` });
-      seen.add(t.name);
-    });
-  });
+  .superRefine(uniqueNames);
 
 export type TableRole = z.infer<typeof TableRoleSchema>;
 export type SourceFormat = z.infer<typeof SourceFormatSchema>;
@@ -60,3 +72,4 @@ export type Curve = z.infer<typeof CurveSchema>;
 export type LongFormat = z.infer<typeof LongFormatSchema>;
 export type TableMeta = z.infer<typeof TableMetaSchema>;
 export type ProjectFile = z.infer<typeof ProjectFileSchema>;
+export type ProjectDefaults = z.infer<typeof ProjectDefaultsSchema>;

@@ -23,6 +23,7 @@ import { batchInputs } from './batch-tensors';
 import { CallbackList, type Logs, type StopRequest, type TrainingCallback } from './callbacks/index';
 import { evaluateSplit } from './evaluate';
 import { countKnown, taskLoss } from './losses';
+import { VAL_TASK_LOSS } from './metrics';
 import type { Adam } from './optim/adam';
 import type { LrScheduler } from './optim/schedulers/scheduler';
 import type { SelfSupervised } from './ssl/self-supervised';
@@ -305,7 +306,11 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
     Object.assign(logs, weighting.logs());
 
     const val = await evaluateSplit(model, data, opts.scaling, 'val', Math.max(opts.batchSize, 256), taskNames, opts.classWeights);
-    if (val.losses.size > 0) logs.val_final_loss = combinedLoss(weighting, val.losses);
+    if (val.losses.size > 0) {
+      logs.val_final_loss = combinedLoss(weighting, val.losses);
+      // The tasks' mean raw loss: unlike val_final_loss it does not move when learned task weights do.
+      logs[VAL_TASK_LOSS] = [...val.losses.values()].reduce((a, b) => a + b, 0) / val.losses.size;
+    }
     for (const [t, loss] of val.losses) logs[`val_${t}_raw_loss`] = loss;
     for (const [t, metrics] of Object.entries(val.metrics)) for (const [m, v] of Object.entries(metrics)) logs[`val_${t}_${m}`] = v;
     for (const [m, v] of Object.entries(val.overall)) logs[`val_${m}`] = v;

@@ -14,7 +14,7 @@ import type { ModelSpec, MultiTaskModel } from '../model/model';
 import { headGroup } from '../model/model';
 import type { Project } from '../project/project';
 import type { LoadedData } from './run-training';
-import { readCheckpointFile, type CheckpointHeader } from './training-state';
+import { decodeCheckpointFile, readCheckpointFile, type CheckpointHeader } from './training-state';
 
 export interface InitSource {
   /** What the user pointed at, for messages and provenance. */
@@ -49,14 +49,26 @@ export async function loadInitSource(path: string, opts: { project?: Project } =
   return source;
 }
 
+/** Checkpoint bytes held in memory (a model bundle's weights), which carry no data to check forgetting on. */
+export function checkpointInitSource(bytes: Uint8Array, label: string, dataNote: string): InitSource {
+  const { header, blobs } = decodeCheckpointFile(bytes, label);
+  return { label, header, params: blobs.params, dataNote };
+}
+
 /** The new model's spec plus the source's heads the new config does not mention (kept, untrained). */
 export function mergeSpecs(spec: ModelSpec, source: CheckpointHeader): { spec: ModelSpec; kept: string[] } {
   const names = new Set(spec.tasks.map((t) => t.name));
   const kept = source.modelSpec.tasks.filter((t) => !names.has(t.name));
   const e = spec.encoder;
   const s = source.modelSpec.encoder;
+  // Dropout does not shape parameters; everything else of the attention block does.
+  const shape = (x: typeof e.elements) => JSON.stringify(x ? { ...x, dropout: 0 } : null);
   const same =
-    e.inputDim === s.inputDim && e.depositDim === s.depositDim && e.hiddenDims.join() === s.hiddenDims.join() && Boolean(e.structure) === Boolean(s.structure);
+    e.inputDim === s.inputDim &&
+    e.depositDim === s.depositDim &&
+    e.hiddenDims.join() === s.hiddenDims.join() &&
+    Boolean(e.structure) === Boolean(s.structure) &&
+    shape(e.elements) === shape(s.elements);
   if (!same) {
     throw new CrucibleError(
       'bad-config',

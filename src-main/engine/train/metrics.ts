@@ -1,12 +1,12 @@
 /**
  * Evaluation metrics in plain JavaScript over row-major arrays and masks (no tensors): regression
- * MAE/RMSE/R², classification accuracy/macro-F1/ROC-AUC, curve MAE/RMSE/cosine, an overall summary,
+ * MAE/RMSE/R², classification accuracy/balanced accuracy/macro-F1/ROC-AUC, curve MAE/RMSE/cosine, an overall summary,
  * and which way each metric improves (for monitors). Only known entries (mask > 0) count; a metric
  * with nothing to measure is left out of the result rather than set to NaN.
  */
 import type { TaskKind } from '../data/dataset/types';
 
-export type MetricName = 'mae' | 'rmse' | 'r2' | 'accuracy' | 'f1_macro' | 'roc_auc' | 'cosine';
+export type MetricName = 'mae' | 'rmse' | 'r2' | 'accuracy' | 'balanced_accuracy' | 'f1_macro' | 'roc_auc' | 'cosine';
 
 /** Some metrics of one task (or the overall summary), by name. */
 export type MetricValues = Partial<Record<MetricName, number>>;
@@ -23,12 +23,16 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   rmse: { label: 'RMSE', higherIsBetter: false, unitless: false },
   r2: { label: 'R²', higherIsBetter: true, unitless: true },
   accuracy: { label: 'Accuracy', higherIsBetter: true, unitless: true },
+  balanced_accuracy: { label: 'Balanced accuracy', higherIsBetter: true, unitless: true },
   f1_macro: { label: 'Macro F1', higherIsBetter: true, unitless: true },
   roc_auc: { label: 'ROC AUC', higherIsBetter: true, unitless: true },
   cosine: { label: 'Cosine similarity', higherIsBetter: true, unitless: true },
 };
 
 type Values = ArrayLike<number>;
+
+/** Log key of the tasks' mean raw validation loss (scaled units), the default plateau monitor. */
+export const VAL_TASK_LOSS = 'val_task_loss';
 
 /**
  * Whether a larger value of a log key is better: true for keys ending in a higher-is-better metric
@@ -155,10 +159,26 @@ export function macroF1(predicted: Values, actual: Values, numClasses: number): 
 }
 
 /**
+ * Balanced accuracy (scikit-learn's `balanced_accuracy_score`): the mean recall over the classes that
+ * occur among the true labels. Null without labels.
+ */
+export function balancedAccuracy(predicted: Values, actual: Values, numClasses: number): number | null {
+  const hits = new Float64Array(numClasses);
+  const counts = new Float64Array(numClasses);
+  for (let i = 0; i < actual.length; i++) {
+    counts[actual[i]]++;
+    if (predicted[i] === actual[i]) hits[actual[i]]++;
+  }
+  const recalls: number[] = [];
+  for (let c = 0; c < numClasses; c++) if (counts[c] > 0) recalls.push(hits[c] / counts[c]);
+  return recalls.length ? mean(recalls) : null;
+}
+
+/**
  * Classification from logits (n × numClasses, row-major), class indices `target` (n) and `mask` (n):
- * accuracy, macro-F1 and ROC-AUC. Binary AUC ranks the logit margin of class 1 (monotonic in its
- * probability); multiclass AUC is the macro average of one-vs-rest AUCs on softmax probabilities,
- * over the classes that have both positives and negatives.
+ * accuracy, balanced accuracy, macro-F1 and ROC-AUC from the softmax probabilities (binary: of class 1;
+ * multiclass: the macro average of one-vs-rest AUCs over the classes that have both positives and
+ * negatives, scikit-learn's `multi_class='ovr'`).
  */
 export function classificationMetrics(logits: Values, numClasses: number, target: Values, mask: Values): MetricValues {
   const known: number[] = [];
@@ -167,16 +187,20 @@ export function classificationMetrics(logits: Values, numClasses: number, target
   const actual = known.map((i) => target[i]);
   const predicted = known.map((i) => argmax(logits, i * numClasses, numClasses));
   const correct = predicted.reduce((a, p, k) => a + (p === actual[k] ? 1 : 0), 0);
-  const out: MetricValues = { accuracy: correct / known.length, f1_macro: macroF1(predicted, actual, numClasses)! };
+  const out: MetricValues = {
+    accuracy: correct / known.length,
+    balanced_accuracy: balancedAccuracy(predicted, actual, numClasses)!,
+    f1_macro: macroF1(predicted, actual, numClasses)!,
+  };
 
+  const probs = known.map((i) => softmax(logits, i * numClasses, numClasses));
   let auc: number | null;
   if (numClasses === 2) {
     auc = rocAuc(
-      known.map((i) => logits[i * 2 + 1] - logits[i * 2]),
+      probs.map((p) => p[1]),
       actual,
     );
   } else {
-    const probs = known.map((i) => softmax(logits, i * numClasses, numClasses));
     const perClass: number[] = [];
     for (let c = 0; c < numClasses; c++) {
       const a = rocAuc(

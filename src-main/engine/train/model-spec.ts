@@ -46,6 +46,24 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
     }
     structure = { inputDim: width, hiddenDims: m.structure.hiddenDims };
   }
+  let elements: ModelSpec['encoder']['elements'];
+  if (m.elements) {
+    if (!set.composition) throw new CrucibleError('internal', 'The attention encoder needs element tokens, but the data were loaded without them.');
+    const e = m.elements;
+    elements = {
+      table: e.table,
+      tableSha256: set.composition.table.sha256,
+      tokenDim: set.composition.table.width,
+      dModel: e.dModel,
+      heads: e.heads,
+      layers: e.layers,
+      dimFeedforward: e.dimFeedforward,
+      fractionFrequencies: e.fractionFrequencies,
+      activation: m.activation,
+      dropout: m.dropout,
+      withDescriptors: e.withDescriptors,
+    };
+  }
   const tasks = cfg.tasks.map((t) => {
     const data = set.tasks.find((d) => d.name === t.name);
     if (!data) throw new CrucibleError('internal', `Task "${t.name}" was not assembled.`);
@@ -78,6 +96,7 @@ export function buildModelSpec(cfg: ResolvedRunConfig, set: TrainingSet): ModelS
       residual: m.residual,
       dropout: m.dropout,
       structure,
+      ...(elements && { elements }),
     },
     tasks,
     ...(m.lora && { lora: m.lora }),

@@ -13,7 +13,10 @@ export interface MetricsReport {
    */
   tasks: Record<string, { type: string; val: MetricValues; test: MetricValues; baseline_test?: MetricValues }>;
   overall: { val: MetricValues; test: MetricValues };
+  /** The epoch the shared encoder comes from (from 1). */
   best_epoch: number;
+  /** With per-task checkpoints: each task's own best epoch (from 1). */
+  best_epochs?: Record<string, number>;
   epochs_run: number;
   stopped_early: string | null;
   /** Fine-tuning only: the source model's tasks on the source's test split, before and after. */
@@ -27,7 +30,7 @@ export function metricsReport(
   tasks: readonly string[],
   val: SplitEvaluation,
   test: SplitEvaluation,
-  run: Pick<MetricsReport, 'best_epoch' | 'epochs_run' | 'stopped_early'>,
+  run: Pick<MetricsReport, 'best_epoch' | 'best_epochs' | 'epochs_run' | 'stopped_early'>,
 ): MetricsReport {
   const out: MetricsReport['tasks'] = {};
   for (const task of set.tasks) {

@@ -12,13 +12,16 @@ import type { JobContext } from '../jobs/job';
 import { initBackend } from '../model/backend';
 import { MultiTaskModel } from '../model/model';
 import { deriveSeed } from '../util/random';
-import { Checkpoint, EarlyStopping, NanGuard, ProgressReporter, type Logs, type ProgressEvent, type TrainingCallback } from './callbacks/index';
+import { Checkpoint, NanGuard, ProgressReporter, type Logs, type ProgressEvent, type TrainingCallback } from './callbacks/index';
 import { evaluateSplit } from './evaluate';
+import { PER_TASK_MONITOR } from '../config/schema';
+import { batchCount } from '../data/dataset/batches';
+import { earlyStoppingFor } from './stopping';
+import { assembleTaskBest, TaskCheckpoints } from './task-checkpoints';
 import { fit } from './fit';
 import { buildModelSpec } from './model-spec';
 import { describeEnvironment, type DataProvenance, type Provenance } from './provenance';
 import { metricsReport, predictionsCsv, type MetricsReport } from './reports';
-import { RunFolder } from './run-folder';
 import { applyFreezing, buildOptimizer, buildSchedulers } from './setup';
 import { readCheckpointFile, restoreSession, saveCheckpoint, type ModelHeader } from './training-state';
 import { SelfSupervised } from './ssl/self-supervised';
@@ -27,6 +30,7 @@ import { evaluateOldTasks, forgettingReport } from './forgetting';
 import { inheritScaling, loadInitWeights, mergeSpecs, type InitSource } from './init-from';
 import { AFFINITY_DEFAULTS, TaskAffinity, type AffinityOptions } from '../analysis/affinity';
 import { DataMapRecorder, writeDataMap } from '../analysis/data-map';
+import { CHECKPOINTS_DIR, RunFolder, runHeaderOf, structureEpoch, type EpochRecord } from '../run-folder/index';
 
 /** A training set with where it came from, loaded (in the main thread) before training starts. */
 export interface LoadedData {
@@ -54,7 +58,10 @@ export interface RunAnalysis {
   dataMaps?: boolean;
 }
 
-export type TrainingEvent = { type: 'status'; message: string } | { type: 'progress'; progress: ProgressEvent } | { type: 'done'; summary: RunSummary };
+/** Progress as it leaves a run: an epoch's flat logs arrive structured as its record. */
+export type TrainingProgress = Omit<ProgressEvent, 'logs'> & { record?: EpochRecord };
+
+export type TrainingEvent = { type: 'status'; message: string } | { type: 'progress'; progress: TrainingProgress } | { type: 'done'; summary: RunSummary };
 
 export interface RunSummary {
   runDir: string;
@@ -72,7 +79,7 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
   const backend = await initBackend(cfg.backend);
   status(`TensorFlow.js backend: ${backend.name} (${backend.provider})`);
 
-  const folder = await RunFolder.create(input.runDir);
+  const folder = await RunFolder.create(input.runDir, runHeaderOf(cfg));
   const set = data.set;
   const source = input.initFrom;
   const fitted = fitScaling(set);
@@ -82,6 +89,8 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
   const merged = source ? mergeSpecs(buildModelSpec(cfg, set), source.header) : { spec: buildModelSpec(cfg, set), kept: [] };
   const spec = merged.spec;
   const model = new MultiTaskModel(spec, deriveSeed(cfg.seed, 'init'));
+  /** The model evaluated and saved as best: `model`, or the per-task assembly of its checkpoints. */
+  let final = model;
   try {
     if (source) {
       const { loaded, fresh } = loadInitWeights(model, source, merged.kept);
@@ -112,23 +121,40 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       featurizer: data.featurizer,
     };
     let history: Logs[] = [];
-    const early = cfg.trainer.earlyStopping ? new EarlyStopping({ ...cfg.trainer.earlyStopping }) : undefined;
+    const trainedTasks = enabled.filter((t) => weighting.tasks.includes(t.name));
+    const batches = batchCount(scaled, { split: 'train', batchSize: cfg.data.batchSize });
+    const early = earlyStoppingFor(cfg.trainer.earlyStopping, trainedTasks, batches);
+    if (early && cfg.trainer.earlyStopping?.patience === 'auto')
+      status(`Early stopping: patience ${early.patience} epochs (auto: ${batches} batches per epoch)`);
+    // Per-task checkpoints keep each task's best epoch; the plain one keeps the best epoch of one monitor, and always the last.
+    const taskFiles = new Map(trainedTasks.map((t, i) => [t.name, folder.path(CHECKPOINTS_DIR, `best-task-${i + 1}.ckpt`)]));
+    const perTask =
+      cfg.trainer.checkpoint.monitor === PER_TASK_MONITOR
+        ? new TaskCheckpoints(trainedTasks, (task, epoch) => saveCheckpoint(taskFiles.get(task)!, { ...header, epoch }, model))
+        : undefined;
     const best = new Checkpoint({
       monitor: cfg.trainer.checkpoint.monitor,
       mode: cfg.trainer.checkpoint.mode,
+      saveBest: !perTask,
       save: async (kind, epoch) => {
         const session = kind === 'last' ? { optimizer, schedulers, callbacks, history } : undefined;
         await saveCheckpoint(folder.checkpointPath(kind), { ...header, epoch }, model, session);
       },
     });
+    // Flat logs serve the loop, its callbacks and resumes; the run folder and the UI get each epoch structured.
+    const vocabulary = { tasks: enabled.map((t) => t.name), groups: optimizer.groupIds() };
+    const record = (logs: Logs, epoch: number) => structureEpoch(epoch + 1, logs, vocabulary);
     const recorder: TrainingCallback = {
       onEpochEnd: async (epoch, logs) => {
         history.push(logs);
-        await folder.writeMetricsCsv(history);
-        await folder.appendEvent({ type: 'epoch', epoch, logs });
+        await folder.writeMetricsCsv(history.map(record));
+        await folder.appendEvent({ type: 'epoch', record: record(logs, epoch) });
       },
     };
-    const progress = new ProgressReporter({ sink: (progress) => ctx.emit({ type: 'progress', progress }), minIntervalMs: 250 });
+    const progress = new ProgressReporter({
+      sink: ({ logs, ...progress }) => ctx.emit({ type: 'progress', progress: logs ? { ...progress, record: record(logs, progress.epoch) } : progress }),
+      minIntervalMs: 250,
+    });
     const affinity = input.analysis?.affinity ? new TaskAffinity(weighting.tasks, { ...AFFINITY_DEFAULTS, ...input.analysis.affinity }) : undefined;
     const dataMaps = input.analysis?.dataMaps ? new DataMapRecorder(model, scaled, weighting.tasks, evalBatch) : undefined;
     // Checkpoint after the training callbacks: its 'last' save must capture their state after the epoch. The
@@ -136,9 +162,10 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
     // are complete before any epoch-end hook runs.
     const callbacks: TrainingCallback[] = [
       new NanGuard(),
-      ...(early ? [early] : []),
+      ...(early ? [early.callback] : []),
       progress,
       recorder,
+      ...(perTask?.callbacks ?? []),
       best,
       ...(affinity ? [affinity] : []),
       ...(dataMaps ? [dataMaps] : []),
@@ -189,19 +216,35 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
     if (dataMaps) await writeDataMap(folder.dir, dataMaps.result());
 
     let metrics: MetricsReport | null = null;
-    if (existsSync(folder.checkpointPath('best'))) {
+    let sharedBest = best.bestEpoch;
+    const taskBest = perTask?.best();
+    if (perTask && taskBest!.some((b) => b.epoch >= 0)) {
+      const assembled = await assembleTaskBest(model, taskBest!, taskFiles, deriveSeed(cfg.seed, 'init'));
+      final = assembled.model;
+      sharedBest = assembled.epoch;
+      await saveCheckpoint(folder.checkpointPath('best'), { ...header, modelSpec: final.spec, epoch: sharedBest }, final);
+      const own = final.spec.ownEncoders ?? [];
+      status(
+        `Best epochs: ${Object.entries(assembled.epochs)
+          .map(([t, e]) => `${t} ${e + 1}`)
+          .join(', ')}${own.length ? ` (${own.length} task(s) keep their own encoder state)` : ''}`,
+      );
+    } else if (existsSync(folder.checkpointPath('best'))) {
       restoreSession(await readCheckpointFile(folder.checkpointPath('best')), model);
+    }
+    if (existsSync(folder.checkpointPath('best'))) {
       const taskNames = enabled.map((t) => t.name);
-      const val = await evaluateSplit(model, scaled, scaling, 'val', evalBatch, taskNames);
-      const test = await evaluateSplit(model, scaled, scaling, 'test', evalBatch, taskNames);
+      const val = await evaluateSplit(final, scaled, scaling, 'val', evalBatch, taskNames);
+      const test = await evaluateSplit(final, scaled, scaling, 'test', evalBatch, taskNames);
       metrics = metricsReport(set, taskNames, val, test, {
-        best_epoch: best.bestEpoch + 1,
+        best_epoch: sharedBest + 1,
+        ...(taskBest && { best_epochs: Object.fromEntries(taskBest.map((b) => [b.task, (b.epoch < 0 ? sharedBest : b.epoch) + 1])) }),
         epochs_run: result.lastEpoch + 1,
         stopped_early: result.stop?.reason ?? null,
       });
       if (source) {
         metrics.forgetting = forgettingBefore
-          ? forgettingReport(forgettingBefore, await evaluateOldTasks(model, source, evalBatch))
+          ? forgettingReport(forgettingBefore, await evaluateOldTasks(final, source, evalBatch))
           : { note: `Forgetting was not measured: ${source.dataNote ?? 'no data'}.` };
       }
       await folder.writeJson('metrics.json', metrics);
@@ -213,15 +256,17 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       runDir: folder.dir,
       backend: backend.name,
       epochsRun: result.lastEpoch + 1,
-      bestEpoch: best.bestEpoch + 1,
+      bestEpoch: sharedBest + 1,
       stopReason: result.stop?.reason ?? null,
       cancelled: result.cancelled,
       metrics,
     };
-    await folder.appendEvent({ type: 'done', summary: { ...summary, metrics: undefined } });
+    const { epochsRun, bestEpoch, stopReason, cancelled } = summary;
+    await folder.appendEvent({ type: 'done', summary: { epochsRun, bestEpoch, stopReason, cancelled, backend: backend.name } });
     ctx.emit({ type: 'done', summary });
     return summary;
   } finally {
+    if (final !== model) final.dispose();
     model.dispose();
   }
 }

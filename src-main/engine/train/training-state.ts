@@ -8,7 +8,7 @@ import type { ModelSpec } from '../model/model';
 import type { MultiTaskModel } from '../model/model';
 import type { ParamSpec } from '../model/params';
 import type { CallbackState, Logs, TrainingCallback } from './callbacks/index';
-import { readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { decodeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import type { Adam, OptimizerState } from './optim/adam';
 import type { LrScheduler } from './optim/schedulers/scheduler';
 
@@ -84,15 +84,25 @@ export async function saveCheckpoint(
   await writeCheckpoint(path, { header: full, blobs });
 }
 
-export async function readCheckpointFile(path: string): Promise<{ header: CheckpointHeader; blobs: Record<string, Float32Array> }> {
-  const contents = await readCheckpoint<CheckpointHeader>(path);
+type CheckpointFile = { header: CheckpointHeader; blobs: Record<string, Float32Array> };
+
+function checkFormat(contents: CheckpointFile, source: string): CheckpointFile {
   if (contents.header.formatVersion !== CHECKPOINT_FORMAT) {
     throw new CrucibleError(
       'unsupported-version',
-      `${path} has checkpoint format ${contents.header.formatVersion}; this Crucible reads format ${CHECKPOINT_FORMAT}.`,
+      `${source} has checkpoint format ${contents.header.formatVersion}; this Crucible reads format ${CHECKPOINT_FORMAT}.`,
     );
   }
   return contents;
+}
+
+export async function readCheckpointFile(path: string): Promise<CheckpointFile> {
+  return checkFormat(await readCheckpoint<CheckpointHeader>(path), path);
+}
+
+/** A checkpoint held in memory (a model bundle's weights member); `source` names it in messages. */
+export function decodeCheckpointFile(bytes: Uint8Array, source: string): CheckpointFile {
+  return checkFormat(decodeCheckpoint<CheckpointHeader>(bytes, source), source);
 }
 
 /** Loads parameters (and, when the checkpoint has them, optimiser, scheduler and callback states). */

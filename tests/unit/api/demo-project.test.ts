@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TASKS, demoProjectDir, ensureDemoProject } from '../../../src-main/api/demo-project';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import { Session } from '../../../src-main/api/session';
-import { checkTasks } from '../../../src-main/api/tasks/check-tasks';
+import { checkTasks, readProjectTables } from '../../../src-main/engine/project-run/index';
 import { openProject } from '../../../src-main/engine/project/index';
 import { scratchDir } from '../../helpers/paths';
 
@@ -27,15 +27,7 @@ describe('the demo project', () => {
     expect(project.tables).toMatchObject([{ name: 'materials', rowCount: 1839, formulaColumn: 'formula', curves: [{ y: 'dos', x: 'frequency_grid' }] }]);
     expect(project.description.tasks).toEqual(DEMO_TASKS);
     expect(project.description.defaults).toMatchObject({ training: { maxEpochs: 40 } });
-    const store = await project.openStore();
-    const tables = await store.listTables();
-    await store.close();
-    expect(
-      checkTasks(
-        DEMO_TASKS,
-        tables.map((t) => ({ ...t, ...project.table(t.name)!, columns: t.columns })),
-      ).problems,
-    ).toEqual([]);
+    expect(checkTasks(DEMO_TASKS, await readProjectTables(project)).problems).toEqual([]);
     expect(existsSync(`${dir}.partial-${process.pid}`)).toBe(false);
   });
 

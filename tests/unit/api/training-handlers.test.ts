@@ -106,9 +106,14 @@ describe('task and training handlers', () => {
     expect(events.first('training:finished')).toEqual({ runId, status: 'done', error: null });
     const epochs = events.of('training:progress').flatMap((e) => (e.progress.type === 'epoch' ? [e.progress] : []));
     expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
-    expect(Object.keys(epochs[0].logs ?? {})).toEqual(
-      expect.arrayContaining(['train_final_loss', 'val_phonon_dos_raw_loss', 'val_volume_mae', 'phonon_dos_sigma']),
-    );
+    const first = epochs[0].record!;
+    expect(first.epoch).toBe(1);
+    expect(first.loss.train).toBeGreaterThan(0);
+    expect(first.tasks.phonon_dos.val.raw_loss).toBeGreaterThan(0);
+    expect(first.tasks.volume.val.mae).toBeGreaterThan(0);
+    expect(first.tasks.phonon_dos.weighting.sigma).toBeGreaterThan(0);
+    expect(Object.keys(first.lr)).toEqual(['encoder', 'head:phonon_dos', 'head:volume']);
+    expect(first.other).toEqual({ epoch_seconds: expect.any(Number), samples_per_s: expect.any(Number) });
     expect((await call<RequestResult<'training:settings'>>(router, 'training:settings', {})).name).toBe('quick');
 
     const { runs } = await call<RequestResult<'runs:list'>>(router, 'runs:list', {});
@@ -118,6 +123,8 @@ describe('task and training handlers', () => {
 
     const details = await call<RequestResult<'runs:get'>>(router, 'runs:get', { runId });
     expect(details.history).toHaveLength(3);
+    // What events.jsonl kept is what the UI saw live.
+    expect(details.history).toEqual(epochs.map((e) => e.record));
     expect(details.config).toContain('table: phonons');
     expect(details.metrics?.tasks.phonon_dos.baseline_test?.mae).toBeGreaterThan(0);
 
@@ -146,7 +153,8 @@ describe('task and training handlers', () => {
   });
 
   it('refuses run ids that leave the runs folder', async () => {
-    expect(await router.dispatch('runs:get', { runId: '..' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await router.dispatch('runs:get', { runId: '..' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await router.dispatch('runs:get', { runId: 'no-such-run' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await router.dispatch('runs:get', { runId: '../P' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 });

@@ -1,25 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import { Session } from '../../../src-main/api/session';
 import { startWebServer, type RunningWebServer } from '../../../src-main/server/web-server';
+import { rawRequest as get } from '../../helpers/http';
 import { scratchDir } from '../../helpers/paths';
-
-/** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it). */
-function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('web mode server', () => {
   const scratch = scratchDir();

@@ -3,7 +3,7 @@ import { CrucibleError } from '../../errors';
 import { requireColumn, rowNumberOf, type ColumnTable, type RowOrigin } from './columns';
 import { assignSplits, type SplitOptions } from './split';
 import { buildTaskData, type TaskSpec } from './targets';
-import type { AssemblyReport, StructureData, TrainingSet } from './types';
+import type { AssemblyReport, CompositionData, StructureData, TrainingSet } from './types';
 
 /** A numeric matrix, n × names.length, row-major; NaN = missing. */
 export interface DescriptorMatrix {
@@ -16,6 +16,8 @@ export interface AssembleInput {
   descriptors: DescriptorMatrix;
   /** Optional structure descriptors; a row whose values are all NaN has no structure. */
   structure?: DescriptorMatrix;
+  /** Optional element tokens of every input row; rows in `failed` (could not be tokenized) are dropped. */
+  composition?: { data: CompositionData; failed: readonly number[] };
   /** The formula of each input row, as written by the user. */
   formulas: readonly string[];
   /** The grouping key (canonical formula) of each row; default: the formula. */
@@ -81,6 +83,17 @@ function gatherStructure(m: DescriptorMatrix, kept: Uint32Array): StructureData 
   return { names: [...m.names], values, hasStructure };
 }
 
+function gatherComposition(c: CompositionData, kept: Uint32Array): CompositionData {
+  const m = c.maxElements;
+  const elements = new Uint8Array(kept.length * m);
+  const fractions = new Float32Array(kept.length * m);
+  kept.forEach((input, r) => {
+    elements.set(c.elements.subarray(input * m, (input + 1) * m), r * m);
+    fractions.set(c.fractions.subarray(input * m, (input + 1) * m), r * m);
+  });
+  return { ...c, elements, fractions };
+}
+
 /**
  * Assembles the training set. Rows whose descriptors are all missing (the formula could not be featurized)
  * are dropped and listed in the report; single missing descriptor values are kept as NaN and imputed with the
@@ -101,8 +114,9 @@ export function assembleTrainingSet(input: AssembleInput): TrainingSet {
   const keptList: number[] = [];
   const droppedRows: AssemblyReport['droppedRows'] = [];
   const idOf = (i: number) => input.ids?.[i] ?? String(rowNumberOf(origin, i));
+  const untokenized = new Set(input.composition?.failed ?? []);
   for (let i = 0; i < nInput; i++) {
-    if (hasNumber(input.descriptors.values, i * d, i * d + d)) keptList.push(i);
+    if (hasNumber(input.descriptors.values, i * d, i * d + d) && !untokenized.has(i)) keptList.push(i);
     else droppedRows.push({ row: rowNumberOf(origin, i), id: idOf(i), formula: input.formulas[i] });
   }
   if (keptList.length === 0) {
@@ -142,6 +156,7 @@ export function assembleTrainingSet(input: AssembleInput): TrainingSet {
     featureNames: [...input.descriptors.names],
     features,
     structure: input.structure ? gatherStructure(input.structure, kept) : undefined,
+    ...(input.composition ? { composition: gatherComposition(input.composition.data, kept) } : {}),
     ids: Array.from(kept, idOf),
     formulas: Array.from(kept, (i) => input.formulas[i]),
     groups,

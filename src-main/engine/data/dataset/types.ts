@@ -3,7 +3,9 @@
  * are gathered with typed-array copies and never with per-row objects.
  */
 
-export type TaskKind = 'regression' | 'classification' | 'sequence';
+import type { TaskKind } from '../../vocabulary';
+
+export type { TaskKind };
 
 /** Split codes stored in {@link TrainingSet.split}. */
 export const SPLIT_TRAIN = 0;
@@ -48,6 +50,34 @@ export interface StructureData {
   hasStructure: Uint8Array;
 }
 
+/**
+ * Each row's formula as element tokens, for encoders that read elements rather than descriptors: up to
+ * `maxElements` (element, fraction) pairs per row in formula order, padded with element 0 and fraction 0.
+ * A token's features are its element's row of `table`, looked up when a batch is built.
+ */
+export interface CompositionData {
+  /** Tokens per row: the largest element count of any row. */
+  maxElements: number;
+  /** n × maxElements atomic numbers; 0 = padding. */
+  elements: Uint8Array;
+  /** n × maxElements atomic fractions (each row sums to 1); 0 at padding. */
+  fractions: Float32Array;
+  table: ElementTokenTable;
+}
+
+/** The fixed per-element features tokens carry (an element table, standardised per property). */
+export interface ElementTokenTable {
+  /** Element table id (a featurizer id, e.g. `mat2vec`) and the sha-256 of its file. */
+  id: string;
+  sha256: string;
+  /** Features per element. */
+  width: number;
+  /** (MAX_ATOMIC_NUMBER + 1) × width; row z holds element z, row 0 (padding) is zeros. */
+  values: Float32Array;
+  /** `present[z]` is 1 when the table has element z. */
+  present: Uint8Array;
+}
+
 /** What assembly did to the input rows, for the user to read. */
 export interface AssemblyReport {
   inputRows: number;
@@ -72,6 +102,8 @@ export interface TrainingSet {
   /** n × featureNames.length, row-major; NaN marks a missing descriptor value (imputed by scaling). */
   features: Float32Array;
   structure?: StructureData;
+  /** Element tokens, present when the model's encoder reads them. */
+  composition?: CompositionData;
   ids: string[];
   formulas: string[];
   /** The grouping key of each row (canonical formula): rows of one group never straddle splits. */

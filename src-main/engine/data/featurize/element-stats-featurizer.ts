@@ -7,9 +7,9 @@ import type { FeaturizeFailure, Featurizer } from './featurizer';
 import { imputeMedians, type ImputedProperty } from './impute';
 
 /** Composition-only features, in output order: the element count, then L^p norms of the fractions. */
-const STOICH_NAMES = ['n_elements', 'norm_2', 'norm_3', 'norm_5', 'norm_7', 'norm_10'];
+export const STOICH_NAMES = ['n_elements', 'norm_2', 'norm_3', 'norm_5', 'norm_7', 'norm_10'];
 /** Per-property statistics, in output order. */
-const STAT_NAMES = ['mean', 'mad', 'min', 'max', 'range'];
+export const STAT_NAMES = ['mean', 'mad', 'min', 'max', 'range'];
 
 /**
  * For a composition with atomic fractions f_i (amount / total) and element property values v_i:

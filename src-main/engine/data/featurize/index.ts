@@ -16,6 +16,8 @@ const REGISTRY = {
 export type FeaturizerId = keyof typeof REGISTRY;
 export const DEFAULT_FEATURIZER: FeaturizerId = 'magpie';
 export const FEATURIZER_IDS = Object.keys(REGISTRY) as FeaturizerId[];
+/** The element table file (resources/elements) of each featurizer. */
+export const FEATURIZER_TABLES = Object.fromEntries(Object.entries(REGISTRY).map(([id, [file]]) => [id, file])) as Record<FeaturizerId, string>;
 
 const instances = new Map<string, Featurizer>();
 

@@ -175,8 +175,9 @@ async function readWithRejects(
       }
       return { problems };
     } finally {
-      await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(rejectsTable)}`);
-      await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(rejectsScan)}`);
+      // Cleanup inside an aborted transaction fails too (and the rollback drops these tables anyway): never let it hide the first error.
+      await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(rejectsTable)}`).catch(() => undefined);
+      await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(rejectsScan)}`).catch(() => undefined);
     }
   }
 }

@@ -64,7 +64,8 @@ export async function checkFormulas(
     if (keys.anyRepeated && targets.length > 0) problems.push(...(await conflicts(sql, joined, targets.map((t) => t.name), opts.formulaColumn, file, rowNumbers)));
     return problems;
   } finally {
-    await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(keyTable)}`);
+    // Inside an aborted transaction this fails too; the first error is the one to report.
+    await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(keyTable)}`).catch(() => undefined);
   }
 }
 

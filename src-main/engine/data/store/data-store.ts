@@ -11,6 +11,10 @@ import { SqlConnection } from './sql-connection';
 /** Tables whose names start with this are Crucible's own scratch tables (import staging) and are never listed. */
 export const INTERNAL_TABLE_PREFIX = '__crucible_';
 
+/** How long opening waits for another process to let go of the database file. */
+const LOCK_WAIT_MS = 30_000;
+const LOCK_CONFLICT = /Could not set lock on file/;
+
 export interface ColumnInfo {
   name: string;
   /** DuckDB's type, e.g. DOUBLE, BIGINT, VARCHAR, DOUBLE[]. */
@@ -35,16 +39,28 @@ export class DataStore {
     readonly path: string,
   ) {}
 
-  /** Opens (creating if needed) the DuckDB database at `path`. Open each file once per process. */
-  static async open(path: string): Promise<DataStore> {
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path);
-    } catch (e) {
-      throw new CrucibleError('bad-input', `Cannot open the database ${path}: ${(e as Error).message.split('\n')[0]}`, {
-        hint: 'Close other programs (or other Crucible windows) using this project, and check that the file is a DuckDB database.',
-        cause: e,
-      });
+  /**
+   * Opens (creating if needed) the DuckDB database at `path`. Open each file once per process. DuckDB lets
+   * one process at a time hold a file, and Crucible holds it only for one operation: a conflicting lock (the
+   * command line importing beside an open window, two windows starting runs) is waited out for a while.
+   */
+  static async open(path: string, opts: { lockWaitMs?: number } = {}): Promise<DataStore> {
+    let instance: DuckDBInstance | undefined;
+    const deadline = Date.now() + (opts.lockWaitMs ?? LOCK_WAIT_MS);
+    for (let delay = 25; !instance; delay = Math.min(delay * 2, 500)) {
+      try {
+        instance = await DuckDBInstance.create(path);
+      } catch (e) {
+        const message = (e as Error).message;
+        if (LOCK_CONFLICT.test(message) && Date.now() + delay < deadline) {
+          await new Promise((r) => setTimeout(r, delay));
+          continue;
+        }
+        throw new CrucibleError('bad-input', `Cannot open the database ${path}: ${message.split('\n')[0]}`, {
+          hint: 'Close other programs (or other Crucible windows) using this project, and check that the file is a DuckDB database.',
+          cause: e,
+        });
+      }
     }
     return new DataStore(instance, new SqlConnection(await instance.connect()), path);
   }
@@ -66,7 +82,8 @@ export class DataStore {
       try {
         result = await fn(sql);
       } catch (e) {
-        await sql.run('ROLLBACK');
+        // After a failed statement DuckDB may have aborted the transaction already; the first error is the one to report.
+        await sql.run('ROLLBACK').catch(() => undefined);
         throw e;
       }
       await sql.run('COMMIT');

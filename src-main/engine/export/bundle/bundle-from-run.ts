@@ -1,14 +1,15 @@
 /**
  * A training run's checkpoint as bundle contents in memory: the model rebuilt from the checkpoint and
- * exported to ONNX, the manifest (tasks, inputs, normalisation, metrics, provenance, checksums), the
- * model card, the model-only checkpoint for fine-tuning and the run's configuration.
+ * exported to ONNX (featurizing formulas in the graph when the training element table is still the one
+ * shipped), the manifest (tasks, inputs, normalisation, metrics, provenance, checksums), the model card,
+ * the Python helper, the model-only checkpoint for fine-tuning and the run's configuration.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseConfigText, type ResolvedRunConfig } from '../../config/index';
 import type { TaskData } from '../../data/dataset/types';
-import { getFeaturizer } from '../../data/featurize/index';
+import { getFeaturizer, type Featurizer } from '../../data/featurize/index';
 import { loadRunData } from '../../data/load-run-data';
 import { CrucibleError, isCrucibleError } from '../../errors';
 import { initBackend } from '../../model/backend';
@@ -19,11 +20,14 @@ import { crucibleVersion } from '../../paths';
 import { encodeCheckpoint } from '../../train/checkpoint-file';
 import { readCheckpointFile, restoreSession, type CheckpointHeader } from '../../train/training-state';
 import { sha256 } from '../../util/hash';
+import { compositionTable, type CompositionTable } from '../onnx/composition-graph';
+import { elementInputs } from '../onnx/element-inputs';
 import { exportModelToOnnx } from '../onnx/export-model';
 import { onnxIo } from '../onnx/io-names';
 import { BUNDLE_FORMAT_VERSION, BundleManifestSchema, type BundleManifest, type ManifestTask } from './manifest';
 import { MEMBERS } from './members';
 import { modelCard } from './model-card';
+import { pythonHelper } from './python-helper';
 import { unitFromColumn } from './units';
 
 export interface BundleFromRunOptions {
@@ -116,6 +120,20 @@ function shareableProvenance(provenance: Record<string, unknown> | null): Record
   };
 }
 
+/**
+ * The featurizer of the training run when formulas can be featurized in the graph: the table shipped now
+ * must be the one the model was trained on (else the bundle reads descriptors only, and says why).
+ */
+function trainingFeaturizer(header: CheckpointHeader, opts: BundleFromRunOptions): Featurizer | undefined {
+  if (!header.featurizer) return undefined;
+  const featurizer = getFeaturizer(header.featurizer.id);
+  if (featurizer.tableSha256 === header.featurizer.tableSha256) return featurizer;
+  opts.onNotice?.(
+    `The ${featurizer.id} element table changed since training (sha-256 ${header.featurizer.tableSha256.slice(0, 12)}… then, ${featurizer.tableSha256.slice(0, 12)}… now): the bundle records the training table, and its model reads descriptors only, not formulas.`,
+  );
+  return undefined;
+}
+
 function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
     throw new CrucibleError('not-found', `Run folder ${runDir} does not exist.`, {
@@ -135,13 +153,18 @@ function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
 }
 
 /** The ONNX bytes of the checkpoint's model (input scaling and output un-scaling inside the graph). */
-async function onnxOf(contents: { header: CheckpointHeader; blobs: Record<string, Float32Array> }): Promise<Uint8Array> {
+async function onnxOf(contents: { header: CheckpointHeader; blobs: Record<string, Float32Array> }, composition?: CompositionTable): Promise<Uint8Array> {
   const { header } = contents;
   await initBackend('auto');
   const model = new MultiTaskModel(header.modelSpec, 0);
   try {
     restoreSession(contents, model);
-    return exportModelToOnnx(model, { scaling: header.scaling, featurizer: header.featurizer ?? { id: 'none', tableSha256: '' }, classes: header.classes });
+    return exportModelToOnnx(model, {
+      scaling: header.scaling,
+      featurizer: header.featurizer ?? { id: 'none', tableSha256: '' },
+      classes: header.classes,
+      composition,
+    });
   } finally {
     model.dispose();
   }
@@ -157,9 +180,12 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
   const metrics = await readJson(join(runDir, 'metrics.json'));
   const provenance = await readJson(join(runDir, 'provenance.json'));
   const spec = header.modelSpec;
-  const onnx = await onnxOf(contents);
+  const featurizer = trainingFeaturizer(header, opts);
+  // Element-token models read formulas as tokens; amounts featurized in the graph would not feed their tokens.
+  const composition = featurizer && !spec.encoder.elements ? compositionTable(featurizer) : undefined;
+  const onnx = await onnxOf(contents, composition);
 
-  const io = onnxIo(spec);
+  const io = onnxIo(spec, { composition: composition !== undefined });
   const grids = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
   const tasks: ManifestTask[] = io.tasks.map((t) => {
     const taskSpec = spec.tasks.find((s) => s.name === t.task)!;
@@ -178,12 +204,6 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
     };
   });
 
-  const featurizer = header.featurizer ? getFeaturizer(header.featurizer.id) : null;
-  if (featurizer && featurizer.tableSha256 !== header.featurizer!.tableSha256) {
-    opts.onNotice?.(
-      `The ${featurizer.id} element table changed since training (sha-256 ${header.featurizer!.tableSha256.slice(0, 12)}… then, ${featurizer.tableSha256.slice(0, 12)}… now): the bundle records the training table.`,
-    );
-  }
   const { scaling } = header;
   const draft: Omit<BundleManifest, 'files'> = {
     formatVersion: BUNDLE_FORMAT_VERSION,
@@ -192,11 +212,13 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
     createdAt: new Date().toISOString(),
     tasks,
     input: {
-      featurizer: header.featurizer && featurizer ? { ...header.featurizer, description: featurizer.description } : null,
+      featurizer: header.featurizer ? { ...header.featurizer, description: getFeaturizer(header.featurizer.id).description } : null,
       formulaColumn: cfg.data.formulaColumn,
       idColumn: cfg.data.idColumn,
       descriptors: { input: io.descriptors, columns: scaling.features.names },
+      ...(io.composition && composition ? { composition: { input: io.composition, elements: composition.elements } } : {}),
       ...(io.structure && scaling.structure ? { structure: { input: io.structure.values, has: io.structure.has, columns: scaling.structure.names } } : {}),
+      ...(io.elements ? { elements: elementInputs(spec, io) } : {}),
     },
     normalisation: {
       inGraph: true,
@@ -221,6 +243,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
   const members = new Map<string, Uint8Array>([
     [MEMBERS.model, onnx],
     [MEMBERS.readme, new TextEncoder().encode(modelCard(draft, opts.fileName))],
+    ...(draft.input.composition ? [[MEMBERS.python, pythonHelper()] satisfies [string, Uint8Array]] : []),
     [MEMBERS.weights, encodeCheckpoint({ header: modelHeader, blobs: { params: contents.blobs.params } })],
     [MEMBERS.config, new TextEncoder().encode(configText)],
   ]);

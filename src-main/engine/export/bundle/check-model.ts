@@ -9,7 +9,9 @@ export function manifestInputs(manifest: BundleManifest): string[] {
   const { input } = manifest;
   return [
     input.descriptors.input,
+    ...(input.composition ? [input.composition.input] : []),
     ...(input.structure ? [input.structure.input, input.structure.has] : []),
+    ...(input.elements ? [input.elements.tokens, input.elements.fractions] : []),
     ...manifest.tasks.flatMap((t) => (t.steps ? [t.steps.input] : [])),
   ];
 }

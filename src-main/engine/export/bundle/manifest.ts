@@ -1,13 +1,15 @@
 /**
- * manifest.json of a model bundle (format version 1), checked with zod: what the model predicts and
- * from which inputs, how it was trained and scored, and the sha-256 of every other member.
+ * manifest.json of a model bundle (format version 2), checked with zod: what the model predicts and
+ * from which inputs, how it was trained and scored, and the sha-256 of every other member. Older
+ * versions are upgraded on reading (UPGRADES), so every bundle Crucible ever wrote still opens.
  */
 import { z } from 'zod';
 import { CrucibleError } from '../../errors';
 import { describeIssues } from '../../util/zod-issues';
 import { memberNameProblem } from './members';
 
-export const BUNDLE_FORMAT_VERSION = 1;
+/** 2: the model may read element amounts (`input.composition`); the bundle may hold report.html and crucible_predict.py. */
+export const BUNDLE_FORMAT_VERSION = 2;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case sha-256 hex digest');
 const StandardizerSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
@@ -63,7 +65,16 @@ export const BundleManifestSchema = z
       formulaColumn: z.string().min(1).nullable(),
       idColumn: z.string().min(1).nullable(),
       descriptors: z.object({ input: z.string().min(1), columns: z.array(z.string().min(1)).min(1) }),
+      /**
+       * The ONNX input of element amounts [rows, elements] (any scale; each row is divided by its sum),
+       * featurized inside the graph with the training element table; absent when the model reads descriptor files.
+       */
+      composition: z.object({ input: z.string().min(1), elements: z.array(z.string().min(1)).min(1) }).optional(),
       structure: z.object({ input: z.string().min(1), has: z.string().min(1), columns: z.array(z.string().min(1)).min(1) }).optional(),
+      /** Attention models: the element-token inputs and the element table their rows come from (export/onnx/element-inputs.ts). */
+      elements: z
+        .object({ tokens: z.string().min(1), fractions: z.string().min(1), table: z.string().min(1), tableSha256: Sha256, width: z.number().int().positive() })
+        .optional(),
     }),
     /** The standardisation fitted on the training rows; informational: the graph applies it already. */
     normalisation: z.object({
@@ -90,6 +101,8 @@ export const BundleManifestSchema = z
         ),
         overall: z.object({ val: MetricValuesSchema, test: MetricValuesSchema }),
         best_epoch: z.number(),
+        /** With per-task checkpoints: each task's own best epoch. */
+        best_epochs: z.record(z.string(), z.number()).optional(),
         epochs_run: z.number(),
         stopped_early: z.string().nullable(),
       })
@@ -115,8 +128,17 @@ export type BundleManifest = z.infer<typeof BundleManifestSchema>;
 export type ManifestTask = z.infer<typeof ManifestTaskSchema>;
 
 /**
+ * Each older format version's manifest as the next version's. Version 2 only added optional fields
+ * (input.composition, members report.html and crucible_predict.py): a version 1 manifest is a valid one.
+ */
+const UPGRADES: Record<number, (manifest: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (m) => ({ ...m, formatVersion: 2 }),
+};
+
+/**
  * Parses and checks manifest.json; `source` names the bundle in messages. The format version is checked
- * before the schema, so a bundle from a newer Crucible says so instead of listing unknown fields.
+ * before the schema, so a bundle from a newer Crucible says so instead of listing unknown fields; an older
+ * one is upgraded step by step to the current version first.
  */
 export function parseManifest(bytes: Uint8Array, source: string): BundleManifest {
   let data: unknown;
@@ -128,11 +150,15 @@ export function parseManifest(bytes: Uint8Array, source: string): BundleManifest
       hint: 'The bundle is damaged; export it again from the training run.',
     });
   }
-  const version = (data as { formatVersion?: unknown } | null)?.formatVersion;
+  let version = (data as { formatVersion?: unknown } | null)?.formatVersion;
+  while (typeof version === 'number' && Object.hasOwn(UPGRADES, version)) {
+    data = UPGRADES[version](data as Record<string, unknown>);
+    version = (data as { formatVersion: unknown }).formatVersion;
+  }
   if (version !== BUNDLE_FORMAT_VERSION) {
     throw new CrucibleError(
       'unsupported-version',
-      `${source} has bundle format version ${JSON.stringify(version ?? null)}; this Crucible reads version ${BUNDLE_FORMAT_VERSION}.`,
+      `${source} has bundle format version ${JSON.stringify(version ?? null)}; this Crucible reads versions up to ${BUNDLE_FORMAT_VERSION}.`,
       {
         location: { file: source },
         hint:

@@ -9,6 +9,10 @@ export const MEMBERS = {
   weights: 'weights/model.ckpt',
   /** The resolved run configuration the model was trained with. */
   config: 'training/config.yaml',
+  /** One self-contained HTML page: metrics, plots and provenance, for reading without Crucible (format 2). */
+  report: 'report.html',
+  /** Predicts from formulas with Python, numpy and onnxruntime alone (format 2). */
+  python: 'crucible_predict.py',
 } as const;
 
 /** The file extension of bundles. */

@@ -40,7 +40,9 @@ function inputsSection(m: ManifestDraft, bundleFile: string): string[] {
       '',
       `**With Crucible** (no coding): \`crucible predict ${bundleFile} materials.csv --out predictions.csv\` featurizes the \`${formula}\` column of a CSV, Parquet or Excel file and writes one prediction column per task.`,
       '',
-      `**Without Crucible** you need these descriptors yourself: no Python package computes this featurizer, so compute them by the definition above from the element table with sha-256 \`${input.featurizer.tableSha256}\`, or ask a Crucible user to run the prediction.`,
+      input.composition
+        ? `**Without Crucible**: the model computes these descriptors itself from element fractions (input \`${input.composition.input}\`, float32 [rows, ${input.composition.elements.length}], columns \`input.composition.elements\`). Unzip \`${MEMBERS.python}\` from the bundle and run \`python ${MEMBERS.python} ${bundleFile} materials.csv -o predictions.csv\` (Python 3.9+ with \`pip install numpy onnxruntime\`; \`--formula-column\` names the column when it is not \`${formula}\`): it reads formulas exactly as Crucible does and writes the formula and id columns with the prediction columns of \`crucible predict\`, leaving rows it cannot read empty and listing them by row; \`--vectors-json -\` prints the fractions it would feed, without onnxruntime. Crucible's build machines test the helper with Debian's python3, which has no onnxruntime, so they test it by feeding its vectors to onnxruntime-node and comparing with \`crucible predict\`.`
+        : `**Without Crucible** you need these descriptors yourself: no Python package computes this featurizer, so compute them by the definition above from the element table with sha-256 \`${input.featurizer.tableSha256}\`, or ask a Crucible user to run the prediction.`,
     );
   } else {
     lines.push(
@@ -98,6 +100,8 @@ function pythonExample(m: ManifestDraft, bundleFile: string): string[] {
     'table = pd.read_csv("descriptors.csv")  # one row per material, with the descriptor columns',
     `feeds = {"${input.descriptors.input}": table[manifest["input"]["descriptors"]["columns"]].to_numpy(np.float32)}`,
   ];
+  // The graph predicts descriptor rows and then composition rows: from descriptors, no composition rows.
+  if (input.composition) code.push(`feeds["${input.composition.input}"] = np.zeros((0, ${input.composition.elements.length}), np.float32)`);
   if (input.structure) {
     code.push(
       `feeds["${input.structure.input}"] = table[manifest["input"]["structure"]["columns"]].to_numpy(np.float32)`,

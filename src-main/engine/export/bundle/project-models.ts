@@ -51,7 +51,7 @@ export async function importModel(project: Project, file: string, opts: ImportMo
   }
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const bytes = await readBundleBytes(file, limits);
-  const bundle = decodeBundle(bytes, basename(file), limits);
+  const bundle = await decodeBundle(bytes, basename(file), limits);
   await checkModelAgainstManifest(bundle.members.get(MEMBERS.model)!, bundle.manifest, bundle.source);
   await mkdir(project.modelsDir, { recursive: true });
   // The original bytes, so the copy can be checked against the file the colleague sent.

@@ -1,15 +1,16 @@
 /**
  * Opens a model bundle and checks everything before anything is used: safe member names, size limits
  * (per member, in total and by compression ratio) checked from the zip directory before decompressing,
- * the manifest's format version and schema, and every member against its sha-256.
+ * members inflated by the bytes they really produce (unzip-checked.ts), the manifest's format version and
+ * schema, and every member against its size and sha-256.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { unzipSync, type Unzipped } from 'fflate';
-import { CrucibleError, isCrucibleError } from '../../errors';
+import { CrucibleError } from '../../errors';
 import { sha256 } from '../../util/hash';
 import { parseManifest, type BundleManifest } from './manifest';
-import { DEFAULT_LIMITS, MEMBERS, memberNameProblem, type BundleLimits } from './members';
+import { DEFAULT_LIMITS, MEMBERS, type BundleLimits } from './members';
+import { inflateMembers, listMembers, refuse, type MemberEntry } from './unzip-checked';
 
 /** A bundle whose every check passed. */
 export interface Bundle {
@@ -20,69 +21,42 @@ export interface Bundle {
   members: ReadonlyMap<string, Uint8Array>;
 }
 
-const RE_EXPORT = 'Export the bundle again from its training run, and do not edit bundles by hand.';
-
-function refuse(source: string, message: string, hint = RE_EXPORT): CrucibleError {
-  return new CrucibleError('bad-input', `${source}: ${message}`, { hint });
-}
-
 const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** The zip's members that pass the name and size checks (directory entries are skipped). */
-function unzipChecked(bytes: Uint8Array, source: string, limits: BundleLimits, only?: string): Unzipped {
-  const seen = new Set<string>();
-  let total = 0;
-  try {
-    return unzipSync(bytes, {
-      filter: (entry) => {
-        const isDir = entry.name.endsWith('/');
-        const problem = memberNameProblem(isDir ? entry.name.slice(0, -1) : entry.name);
-        if (problem) throw refuse(source, `member ${JSON.stringify(entry.name)} ${problem}; bundles may only hold relative paths inside the bundle.`);
-        if (isDir) return false;
-        if (seen.has(entry.name)) throw refuse(source, `member "${entry.name}" appears twice.`);
-        seen.add(entry.name);
-        if (seen.size > limits.maxMembers) throw refuse(source, `it has more than ${limits.maxMembers} members.`);
-        if (entry.originalSize > limits.maxMemberBytes) {
-          throw refuse(source, `member "${entry.name}" unpacks to ${MiB(entry.originalSize)}, more than the ${MiB(limits.maxMemberBytes)} allowed.`);
-        }
-        total += entry.originalSize;
-        if (total > limits.maxTotalBytes)
-          throw refuse(source, `its members unpack to more than the ${MiB(limits.maxTotalBytes)} allowed (at member "${entry.name}").`);
-        if (entry.originalSize > limits.ratioFloorBytes && entry.originalSize > limits.maxRatio * entry.size) {
-          throw refuse(
-            source,
-            `member "${entry.name}" is compressed ${Math.round(entry.originalSize / Math.max(entry.size, 1))}:1, beyond the ${limits.maxRatio}:1 a model file reaches (a zip bomb?).`,
-          );
-        }
-        return only === undefined || entry.name === only;
-      },
-    });
-  } catch (e) {
-    if (isCrucibleError(e)) throw e;
-    throw refuse(source, `it is not a readable zip archive (${(e as Error).message}).`, 'Check that the file is a .crucible bundle and was copied completely.');
-  }
+/** A manifest is a few kilobytes of JSON; anything near this is not one. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** Inflates and parses only the manifest. */
+async function readManifest(bytes: Uint8Array, source: string, entries: ReadonlyMap<string, MemberEntry>): Promise<BundleManifest> {
+  const entry = entries.get(MEMBERS.manifest);
+  if (!entry) throw refuse(source, `it has no ${MEMBERS.manifest}, so it is not a Crucible model bundle.`, 'Bundles are written by `crucible export`.');
+  if (entry.originalSize > MAX_MANIFEST_BYTES)
+    throw refuse(source, `its ${MEMBERS.manifest} unpacks to ${MiB(entry.originalSize)}; a manifest is a few kilobytes.`);
+  return manifestOf(await inflateMembers(bytes, source, entries, (n) => n === MEMBERS.manifest), source);
 }
 
-function manifestOf(entries: Unzipped, source: string): BundleManifest {
-  const bytes = entries[MEMBERS.manifest];
+function manifestOf(members: ReadonlyMap<string, Uint8Array>, source: string): BundleManifest {
+  const bytes = members.get(MEMBERS.manifest);
   if (!bytes) throw refuse(source, `it has no ${MEMBERS.manifest}, so it is not a Crucible model bundle.`, 'Bundles are written by `crucible export`.');
   return parseManifest(bytes, source);
 }
 
 /** Checks bundle bytes (see the module comment); `source` names the bundle in messages. */
-export function decodeBundle(bytes: Uint8Array, source: string, limits: BundleLimits = DEFAULT_LIMITS): Bundle {
+export async function decodeBundle(bytes: Uint8Array, source: string, limits: BundleLimits = DEFAULT_LIMITS): Promise<Bundle> {
   if (bytes.length > limits.maxFileBytes) throw refuse(source, `the file is ${MiB(bytes.length)}, more than the ${MiB(limits.maxFileBytes)} a bundle may be.`);
-  const entries = unzipChecked(bytes, source, limits);
-  const manifest = manifestOf(entries, source);
-  const members = new Map<string, Uint8Array>();
-  for (const [name, data] of Object.entries(entries)) {
+  const entries = listMembers(bytes, source, limits);
+  const manifest = await readManifest(bytes, source, entries);
+  for (const [name, entry] of entries) {
     if (name === MEMBERS.manifest) continue;
     if (!Object.hasOwn(manifest.files, name)) throw refuse(source, `member "${name}" is not listed in ${MEMBERS.manifest}, so its content cannot be verified.`);
-    members.set(name, data);
+    if (entry.originalSize !== manifest.files[name].bytes) {
+      throw refuse(source, `member "${name}" declares ${entry.originalSize} bytes in the zip but ${manifest.files[name].bytes} in ${MEMBERS.manifest}.`);
+    }
   }
+  for (const name of Object.keys(manifest.files)) if (!entries.has(name)) throw refuse(source, `member "${name}" listed in ${MEMBERS.manifest} is missing.`);
+  const members = await inflateMembers(bytes, source, entries, (n) => n !== MEMBERS.manifest);
   for (const [name, expected] of Object.entries(manifest.files)) {
-    const data = members.get(name);
-    if (!data) throw refuse(source, `member "${name}" listed in ${MEMBERS.manifest} is missing.`);
+    const data = members.get(name)!;
     if (data.length !== expected.bytes || sha256(data) !== expected.sha256) {
       throw refuse(source, `member "${name}" does not match its sha-256 in ${MEMBERS.manifest}: it was changed or damaged after export.`);
     }
@@ -114,5 +88,6 @@ export async function readBundle(file: string, limits: BundleLimits = DEFAULT_LI
 /** Only the manifest of the bundle at `file` (names and sizes checked, members not verified): for listings. */
 export async function readBundleManifest(file: string, limits: BundleLimits = DEFAULT_LIMITS): Promise<BundleManifest> {
   const name = basename(file);
-  return manifestOf(unzipChecked(await readBundleBytes(file, limits), name, limits, MEMBERS.manifest), name);
+  const bytes = await readBundleBytes(file, limits);
+  return readManifest(bytes, name, listMembers(bytes, name, limits));
 }

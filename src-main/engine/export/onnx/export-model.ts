@@ -1,15 +1,18 @@
 /**
- * Exports a trained MultiTaskModel as a self-contained ONNX model: raw descriptors in, predictions in
- * physical units out. Input standardisation (with NaN imputation) and output un-scaling are part of
- * the graph, so a consumer needs nothing but the descriptors in the recorded column order.
+ * Exports a trained MultiTaskModel as a self-contained ONNX model: raw descriptors (or, with the
+ * featurizer's element table, element amounts featurized in the graph) in, predictions in physical units
+ * out. Input standardisation (with NaN imputation) and output un-scaling are part of the graph, so a
+ * consumer needs nothing but the descriptors in the recorded column order, or a formula's amounts.
  */
 import { CrucibleError } from '../../errors';
 import type { ScalingParams, Standardizer } from '../../data/dataset/scaling';
 import type { ModelInputs, MultiTaskModel } from '../../model/model';
 import type { Ops } from '../../model/ops/ops';
 import { crucibleVersion } from '../../paths';
+import { featurizeInGraph, type CompositionTable } from './composition-graph';
 import { GraphBuilder } from './graph-builder';
-import { BATCH_DIM, onnxIo, pointsDim, type OnnxIo } from './io-names';
+import { elementInputs } from './element-inputs';
+import { BATCH_DIM, COMPOSITION_ROWS, DESCRIPTOR_ROWS, onnxIo, pointsDim, TOKENS_DIM, type OnnxIo } from './io-names';
 import { createOnnxOps, type Sym } from './onnx-ops';
 
 export interface OnnxExportOptions {
@@ -19,6 +22,8 @@ export interface OnnxExportOptions {
   featurizer: { id: string; tableSha256: string };
   /** Classification tasks' class labels in index order, recorded in the metadata. */
   classes?: Record<string, readonly string[]>;
+  /** The featurizer's element table: the graph then also reads element amounts (input `composition`). */
+  composition?: CompositionTable;
 }
 
 /** `metadata_props` keys written by the exporter. */
@@ -26,7 +31,7 @@ export const METADATA_KEYS = {
   version: 'crucible.version',
   featurizer: 'crucible.featurizer',
   elementTable: 'crucible.element_table_sha256',
-  /** JSON: { descriptors: { input, columns }, structure?: { input, has, columns } }. */
+  /** JSON: { descriptors: { input, columns }, composition?: { input, elements }, structure?: { input, has, columns }, elements?: ElementInputs }. */
   inputs: 'crucible.inputs',
   /** JSON: [{ task, kind, head, output, width, steps?, classes? }]. */
   tasks: 'crucible.tasks',
@@ -35,8 +40,11 @@ export const METADATA_KEYS = {
 const DOC = [
   'Crucible multi-task model.',
   'Inputs are raw descriptors in the column order of metadata "crucible.inputs" (NaN = missing, imputed with the training mean);',
+  'models with a "composition" input also take element amounts (columns: the elements listed there), featurized in the graph;',
+  'the model predicts the rows of "descriptors" followed by those of "composition", so give the one not used zero rows;',
   'models with a structure branch also read raw structure descriptors and has_structure (1 or 0 per row),',
   'and each sequence task reads its rows\' x-grids from the input named in metadata "crucible.tasks".',
+  'Attention models also read each formula as element tokens: a row of the element table named in "crucible.inputs" per element, and its atomic fraction (padding: zeros).',
   'Regression and sequence outputs are in the units of the training data; classification outputs are class probabilities [batch, classes].',
 ].join(' ');
 
@@ -81,7 +89,9 @@ function metadata(model: MultiTaskModel, io: OnnxIo, opts: OnnxExportOptions): R
   const { scaling } = opts;
   const inputs = {
     descriptors: { input: io.descriptors, columns: scaling.features.names },
+    ...(io.composition && opts.composition ? { composition: { input: io.composition, elements: opts.composition.elements } } : {}),
     ...(io.structure && scaling.structure ? { structure: { input: io.structure.values, has: io.structure.has, columns: scaling.structure.names } } : {}),
+    ...(io.elements ? { elements: elementInputs(model.spec, io) } : {}),
   };
   const tasks = io.tasks.map((t) => {
     const classes = opts.classes?.[t.task];
@@ -101,11 +111,16 @@ function metadata(model: MultiTaskModel, io: OnnxIo, opts: OnnxExportOptions): R
 export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions): Uint8Array {
   const { scaling } = opts;
   const targets = targetScalers(model, scaling);
-  const io = onnxIo(model.spec);
+  const table = opts.composition;
+  if (table && table.featureNames.join('\n') !== scaling.features.names.join('\n')) {
+    throw mismatch(`The model reads other descriptors than the "${table.featurizer}" featurizer computes, so it cannot featurize formulas in the graph.`);
+  }
+  const io = onnxIo(model.spec, { composition: table !== undefined });
   const graph = new GraphBuilder();
   // Input and output names are the user's task names: one called "add" must not go to an Add node's output.
   const names = [
     io.descriptors,
+    ...(io.composition ? [io.composition] : []),
     ...(io.structure ? [io.structure.values, io.structure.has] : []),
     ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : [])]),
   ];
@@ -114,9 +129,14 @@ export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions
   const input = (name: string, shape: Sym['shape']): Sym => ({ name: graph.input(name, shape), shape });
   const constant = (values: number[]) => ops.constant(Float32Array.from(values), [values.length]);
 
-  const inputs: ModelInputs<Sym> = {
-    x: standardizeInput(graph, ops, input(io.descriptors, [BATCH_DIM, model.spec.encoder.inputDim]), scaling.features),
-  };
+  const width = model.spec.encoder.inputDim;
+  let x = input(io.descriptors, [table ? DESCRIPTOR_ROWS : BATCH_DIM, width]);
+  if (table && io.composition) {
+    const amounts = input(io.composition, [COMPOSITION_ROWS, table.elements.length]);
+    // The batch is the descriptor rows, then the composition rows: every other input and output has that many.
+    x = { name: ops.concat([x, featurizeInGraph(graph, ops, amounts, table)], 0).name, shape: [BATCH_DIM, width] };
+  }
+  const inputs: ModelInputs<Sym> = { x: standardizeInput(graph, ops, x, scaling.features) };
   if (io.structure && model.spec.encoder.structure && scaling.structure) {
     const values = input(io.structure.values, [BATCH_DIM, model.spec.encoder.structure.inputDim]);
     const has = input(io.structure.has, [BATCH_DIM, 1]);
@@ -124,6 +144,14 @@ export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions
     inputs.structure = { values: ops.mul(standardizeInput(graph, ops, values, scaling.structure), has), has };
   }
   inputs.steps = Object.fromEntries(io.tasks.filter((t) => t.steps).map((t) => [t.task, input(t.steps!, [BATCH_DIM, pointsDim(t)])]));
+  const elements = model.spec.encoder.elements;
+  if (io.elements && elements) {
+    if (table) throw mismatch('A model that reads element tokens cannot also featurize element amounts in the graph; export it without the composition input.');
+    inputs.composition = {
+      tokens: input(io.elements.tokens, [BATCH_DIM, TOKENS_DIM, elements.tokenDim]),
+      fractions: input(io.elements.fractions, [BATCH_DIM, TOKENS_DIM]),
+    };
+  }
 
   const outputs = model.forward(ops, inputs);
   for (const t of io.tasks) {

@@ -117,17 +117,22 @@ export class GraphBuilder {
 
   /** Appends a node of the default domain with one output; returns its name (fresh, after the operator). */
   node(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}): string {
+    return this.nodeOutputs(opType, inputs, 1, attrs)[0];
+  }
+
+  /** Appends a node with `count` outputs (TopK: values and indices); returns their fresh names in order. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attrs: Record<string, Attr> = {}): string[] {
     for (const input of inputs) this.use(input);
-    const output = this.fresh(opType.toLowerCase());
+    const outputs = Array.from({ length: count }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({
       opType,
       name: `${opType}_${this.nodes.length}`,
       input: [...inputs],
-      output: [output],
+      output: outputs,
       domain: '',
       attribute: Object.entries(attrs).map(([name, value]) => attribute(name, value)),
     });
-    return output;
+    return outputs;
   }
 
   /** The serialised ModelProto. */

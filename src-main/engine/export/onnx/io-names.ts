@@ -17,14 +17,24 @@ export interface OnnxTaskIo {
 }
 
 export interface OnnxIo {
-  /** Raw (unscaled) composition descriptors [batch, inputDim]. */
+  /** Raw (unscaled) composition descriptors [rows, inputDim]. */
   descriptors: string;
+  /** Models exported with their featurizer: element amounts [rows, elements], featurized in the graph. */
+  composition?: string;
   /** Models with a structure branch: raw structure descriptors [batch, d] and the 0/1 flag [batch, 1]. */
   structure?: { values: string; has: string };
+  /** Attention encoders: element tokens [batch, tokens, width] and their atomic fractions [batch, tokens] (data/featurize/element-tokens.ts). */
+  elements?: { tokens: string; fractions: string };
   tasks: OnnxTaskIo[];
 }
 
+/** The dynamic token count (elements per formula, padded) of the element inputs. */
+export const TOKENS_DIM = 'tokens';
+
 export const BATCH_DIM = 'batch';
+/** With a composition input, the batch is these two row counts together (descriptor rows first). */
+export const DESCRIPTOR_ROWS = 'descriptor_rows';
+export const COMPOSITION_ROWS = 'composition_rows';
 
 /** The dynamic length of a sequence task's grid, shared by its steps input and its output. */
 export function pointsDim(io: OnnxTaskIo): string {
@@ -37,7 +47,8 @@ export function sanitizeName(name: string): string {
   return s === '' ? 'task' : /^[0-9]/.test(s) ? `t_${s}` : s;
 }
 
-export function onnxIo(spec: ModelSpec): OnnxIo {
+/** `composition`: whether the graph also reads element amounts (see export-model.ts). */
+export function onnxIo(spec: ModelSpec, opts: { composition?: boolean } = {}): OnnxIo {
   const taken = new Set<string>();
   const claim = (base: string): string => {
     let name = base;
@@ -46,10 +57,12 @@ export function onnxIo(spec: ModelSpec): OnnxIo {
     return name;
   };
   const descriptors = claim('descriptors');
+  const composition = opts.composition ? claim('composition') : undefined;
   const structure = spec.encoder.structure ? { values: claim('structure'), has: claim('has_structure') } : undefined;
+  const elements = spec.encoder.elements ? { tokens: claim('element_tokens'), fractions: claim('element_fractions') } : undefined;
   const tasks = spec.tasks.map((t): OnnxTaskIo => {
     const output = claim(sanitizeName(t.name));
     return { task: t.name, kind: t.kind, head: t.head, output, ...(t.kind === 'sequence' ? { steps: claim(`${output}_steps`) } : {}) };
   });
-  return { descriptors, ...(structure ? { structure } : {}), tasks };
+  return { descriptors, ...(composition ? { composition } : {}), ...(structure ? { structure } : {}), ...(elements ? { elements } : {}), tasks };
 }

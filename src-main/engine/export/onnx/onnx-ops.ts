@@ -145,6 +145,7 @@ export function createOnnxOps(graph: GraphBuilder, store: ParamStore): Ops<Sym> 
     neg: unary('Neg'),
     square: (a) => ops.mul(a, a),
     exp: unary('Exp'),
+    log: unary('Log'),
     sin: unary('Sin'),
     cos: unary('Cos'),
     activation,

@@ -1,8 +1,8 @@
 /**
  * Transformer encoder layers (Vaswani et al. 2017) in the pre-norm arrangement (Xiong et al. 2020):
- * x + MHA(LN(x)), then x + FFN(LN(x)), with a final layer norm. Attention is over all tokens: sequence
- * padding is not masked (padded points carry step 0 and are left out of the loss, but the real points
- * can attend to them).
+ * x + MHA(LN(x)), then x + FFN(LN(x)), with a final layer norm. Without a key mask attention is over all
+ * tokens (the sequence head: padded points carry step 0 and are left out of the loss, but the real points
+ * can attend to them); with one, masked keys get no weight (element tokens of formulas of different sizes).
  */
 import type { ActivationName, Ops } from '../ops/ops';
 import type { ParamStore } from '../params';
@@ -29,7 +29,12 @@ export class MultiHeadAttention {
     this.out = new Dense(store, `${name}.out`, dModel, dModel, { group, init: 'glorot' });
   }
 
-  apply<T>(ops: Ops<T>, x: T): T {
+  /**
+   * `keyMask` [B, T], 1 for real tokens and 0 for padding, from the input data: attention weights are
+   * softmax(scores)·mask renormalised over the real keys, which equals a softmax over the real keys alone
+   * and needs no comparison or −∞ in the graph.
+   */
+  apply<T>(ops: Ops<T>, x: T, keyMask?: T): T {
     const d = this.dModel;
     const qkv = this.qkv.apply(ops, x);
     // [B, T, d] → [B, T, heads, headDim]; 0 copies B and T, which stay dynamic.
@@ -38,7 +43,11 @@ export class MultiHeadAttention {
     const q = ops.mul(ops.transpose(split(0), [0, 2, 1, 3]), ops.scalar(1 / Math.sqrt(this.headDim)));
     const kT = ops.transpose(split(d), [0, 2, 3, 1]);
     const v = ops.transpose(split(2 * d), [0, 2, 1, 3]);
-    const weights = ops.softmax(ops.matMul(q, kT));
+    let weights = ops.softmax(ops.matMul(q, kT));
+    if (keyMask !== undefined) {
+      const masked = ops.mul(weights, ops.expandDims(ops.expandDims(keyMask, 1), 1));
+      weights = ops.div(masked, ops.add(ops.sum(masked, -1, true), ops.scalar(1e-9)));
+    }
     const context = ops.transpose(ops.matMul(weights, v), [0, 2, 1, 3]);
     return this.out.apply(ops, ops.reshape(context, [0, 0, d]));
   }
@@ -86,11 +95,12 @@ export class TransformerStack {
     this.finalNorm = new LayerNorm(store, `${name}.norm`, dModel, group);
   }
 
-  apply<T>(ops: Ops<T>, x: T): T {
+  /** `keyMask` [B, T]: see {@link MultiHeadAttention.apply}. */
+  apply<T>(ops: Ops<T>, x: T, keyMask?: T): T {
     const { activation, dropout } = this.options;
     let h = x;
     for (const layer of this.layers) {
-      h = ops.add(h, ops.dropout(layer.attention.apply(ops, layer.norm1.apply(ops, h)), dropout));
+      h = ops.add(h, ops.dropout(layer.attention.apply(ops, layer.norm1.apply(ops, h), keyMask), dropout));
       const ff = ops.dropout(ops.activation(layer.ff1.apply(ops, layer.norm2.apply(ops, h)), activation), dropout);
       h = ops.add(h, ops.dropout(layer.ff2.apply(ops, ff), dropout));
     }

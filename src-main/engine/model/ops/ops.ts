@@ -42,6 +42,8 @@ export interface Ops<T> {
   neg(a: T): T;
   square(a: T): T;
   exp(a: T): T;
+  /** Natural logarithm. */
+  log(a: T): T;
   sin(a: T): T;
   cos(a: T): T;
   activation(a: T, name: ActivationName): T;

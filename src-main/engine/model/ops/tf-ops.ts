@@ -107,6 +107,7 @@ export function createTfOps(store: ParamStore, opts: TfOpsOptions): Ops<Tensor> 
     neg: (a) => tf.neg(a),
     square: (a) => tf.square(a),
     exp: (a) => tf.exp(a),
+    log: (a) => tf.log(a),
     sin: (a) => tf.sin(a),
     cos: (a) => tf.cos(a),
     activation: activate,

@@ -1,40 +1,24 @@
 /**
- * Reads Keras-style epoch logs (`train_final_loss`, `val_<task>_mae`, `<task>_sigma`, `lr_<group>` …)
- * into the series the training charts draw. Pure functions, so they are tested without a browser.
+ * Turns epoch records (`loss`, per task `train` / `val` / `weighting`, `overall`, `lr`; structured by the
+ * engine) into the series the training charts draw. Pure functions, so they are tested without a browser.
  */
-import type { EpochLogs } from '../../../../src-main/api/contract';
+import type { EpochRecord } from '../../../../src-main/api/contract';
 
 export type Point = [epoch: number, value: number];
 
-/** The task a log key belongs to and what it measures: `val_band_gap_mae` → { split: 'val', task: 'band_gap', name: 'mae' }. */
-export interface LogKey {
-  split: 'train' | 'val' | null;
-  task: string | null;
-  name: string;
-}
-
-/** Splits a key; with task names that prefix each other (`gap`, `gap_direct`) the longest match wins. */
-export function parseLogKey(key: string, tasks: readonly string[]): LogKey {
-  let split: LogKey['split'] = null;
-  let rest = key;
-  if (key.startsWith('train_')) [split, rest] = ['train', key.slice(6)];
-  else if (key.startsWith('val_')) [split, rest] = ['val', key.slice(4)];
-  const task = [...tasks].sort((a, b) => b.length - a.length).find((t) => rest.startsWith(`${t}_`));
-  return task ? { split, task, name: rest.slice(task.length + 1) } : { split, task: null, name: rest };
-}
-
-/** One value per epoch of `key` (epochs numbered from 1); epochs without it are skipped. */
-export function seriesOf(history: readonly EpochLogs[], key: string): Point[] {
+/** One value per epoch picked from each record; epochs without it are skipped. */
+export function seriesOf(history: readonly EpochRecord[], pick: (record: EpochRecord) => number | undefined): Point[] {
   const out: Point[] = [];
-  history.forEach((logs, i) => {
-    const v = logs[key];
-    if (v !== undefined && Number.isFinite(v)) out.push([i + 1, v]);
-  });
+  for (const record of history) {
+    const v = pick(record);
+    if (v !== undefined && Number.isFinite(v)) out.push([record.epoch, v]);
+  }
   return out;
 }
 
 export interface NamedSeries {
   name: string;
+  /** Identifies the series across updates. */
   key: string;
   points: Point[];
   /** Dashed (validation) or solid (training). */
@@ -44,55 +28,46 @@ export interface NamedSeries {
 }
 
 /** Total loss: training and validation. */
-export function totalLoss(history: readonly EpochLogs[]): NamedSeries[] {
+export function totalLoss(history: readonly EpochRecord[]): NamedSeries[] {
   return [
-    { name: 'train', key: 'train_final_loss', points: seriesOf(history, 'train_final_loss'), dashed: false, group: 0 },
-    { name: 'validation', key: 'val_final_loss', points: seriesOf(history, 'val_final_loss'), dashed: true, group: 1 },
+    { name: 'train', key: 'loss.train', points: seriesOf(history, (r) => r.loss.train), dashed: false, group: 0 },
+    { name: 'validation', key: 'loss.val', points: seriesOf(history, (r) => r.loss.val), dashed: true, group: 1 },
   ];
 }
 
 /** Each task's unweighted loss, training solid and validation dashed in the task's colour. */
-export function taskLosses(history: readonly EpochLogs[], tasks: readonly string[]): NamedSeries[] {
+export function taskLosses(history: readonly EpochRecord[], tasks: readonly string[]): NamedSeries[] {
   return tasks.flatMap((task, group) => [
-    { name: `${task} (train)`, key: `train_${task}_raw_loss`, points: seriesOf(history, `train_${task}_raw_loss`), dashed: false, group },
-    { name: `${task} (val)`, key: `val_${task}_raw_loss`, points: seriesOf(history, `val_${task}_raw_loss`), dashed: true, group },
+    { name: `${task} (train)`, key: `${task}.train`, points: seriesOf(history, (r) => r.tasks[task]?.train.raw_loss), dashed: false, group },
+    { name: `${task} (val)`, key: `${task}.val`, points: seriesOf(history, (r) => r.tasks[task]?.val.raw_loss), dashed: true, group },
   ]);
 }
 
-/** The validation metrics logged for `task` (MAE, R², accuracy …), in the order first seen. */
-export function taskMetrics(history: readonly EpochLogs[], tasks: readonly string[], task: string): NamedSeries[] {
-  const names: string[] = [];
-  for (const logs of history) {
-    for (const key of Object.keys(logs)) {
-      const k = parseLogKey(key, tasks);
-      if (k.split === 'val' && k.task === task && k.name !== 'raw_loss' && !names.includes(k.name)) names.push(k.name);
-    }
-  }
-  return names.map((name, group) => ({ name, key: `val_${task}_${name}`, points: seriesOf(history, `val_${task}_${name}`), dashed: false, group }));
+/** The validation metrics recorded for `task` (MAE, R², accuracy …), in the order first seen. */
+export function taskMetrics(history: readonly EpochRecord[], task: string): NamedSeries[] {
+  const names = [...new Set(history.flatMap((r) => Object.keys(r.tasks[task]?.val ?? {})))].filter((n) => n !== 'raw_loss');
+  return names.map((name, group) => ({ name, key: `${task}.val.${name}`, points: seriesOf(history, (r) => r.tasks[task]?.val[name]), dashed: false, group }));
 }
 
-/** Learned task weighting over epochs: σ per task (uncertainty weighting) and the effective weights, when logged. */
-export function taskWeights(history: readonly EpochLogs[], tasks: readonly string[]): NamedSeries[] {
+/** Learned task weighting over epochs: σ per task (uncertainty weighting) and the effective weights, when recorded. */
+export function taskWeights(history: readonly EpochRecord[], tasks: readonly string[]): NamedSeries[] {
   return tasks
     .flatMap((task, group) => [
-      { name: `σ ${task}`, key: `${task}_sigma`, points: seriesOf(history, `${task}_sigma`), dashed: false, group },
-      { name: `weight ${task}`, key: `${task}_weight`, points: seriesOf(history, `${task}_weight`), dashed: true, group },
+      { name: `σ ${task}`, key: `${task}.sigma`, points: seriesOf(history, (r) => r.tasks[task]?.weighting.sigma), dashed: false, group },
+      { name: `weight ${task}`, key: `${task}.weight`, points: seriesOf(history, (r) => r.tasks[task]?.weighting.weight), dashed: true, group },
     ])
     .filter((s) => s.points.length > 0);
 }
 
-/** The learning rate of every optimiser group (`lr_encoder`, `lr_head:band_gap`). */
-export function learningRates(history: readonly EpochLogs[]): NamedSeries[] {
-  const keys = [...new Set(history.flatMap((logs) => Object.keys(logs).filter((k) => k.startsWith('lr_'))))];
-  return keys.map((key, group) => ({ name: key.slice(3).replace(/^head:/, 'head '), key, points: seriesOf(history, key), dashed: false, group }));
+/** The learning rate of every optimiser group (`encoder`, `head:band_gap`). */
+export function learningRates(history: readonly EpochRecord[]): NamedSeries[] {
+  const groups = [...new Set(history.flatMap((r) => Object.keys(r.lr)))];
+  return groups.map((g, group) => ({ name: g.replace(/^head:/, 'head '), key: `lr.${g}`, points: seriesOf(history, (r) => r.lr[g]), dashed: false, group }));
 }
 
-/** The epoch with the lowest validation loss (1-based), or null before any. */
-export function bestEpoch(history: readonly EpochLogs[]): number | null {
-  let best: number | null = null;
-  history.forEach((logs, i) => {
-    const v = logs.val_final_loss;
-    if (v !== undefined && (best === null || v < history[best - 1].val_final_loss)) best = i + 1;
-  });
-  return best;
+/** The epoch with the lowest validation loss, or null before any. */
+export function bestEpoch(history: readonly EpochRecord[]): number | null {
+  let best: EpochRecord | null = null;
+  for (const r of history) if (r.loss.val !== undefined && (best === null || r.loss.val < best.loss.val!)) best = r;
+  return best?.epoch ?? null;
 }

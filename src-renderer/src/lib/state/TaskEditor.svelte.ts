@@ -2,14 +2,20 @@
  * The Tasks page's draft: the project's tasks as the user edits them, checked by the engine as they
  * type (problems attached to fields, labelled rows per split), saved to the project on request.
  */
-import type { ApiClient, Catalog, SplitCounts, TableInfo, TaskProblem, TaskSpec, TaskType } from '../../../../src-main/api/contract';
+import {
+  DEFAULT_HEAD,
+  type ApiClient,
+  type Catalog,
+  type SplitCounts,
+  type TableInfo,
+  type TaskKind,
+  type TaskProblem,
+  type TaskSpec,
+} from '../../../../src-main/api/contract';
 import { describeError } from '../errors';
 
-/** Default head per task type (the engine's own defaults). */
-const DEFAULT_HEAD: Record<TaskType, string> = { regression: 'regression', classification: 'classification', sequence: 'rnn' };
-
 /** What a column of this kind is most likely to be. */
-const TYPE_OF_KIND: Record<string, TaskType> = { number: 'regression', text: 'classification', list: 'sequence' };
+const TYPE_OF_KIND: Record<string, TaskKind> = { number: 'regression', text: 'classification', list: 'sequence' };
 
 const CHECK_DELAY_MS = 300;
 

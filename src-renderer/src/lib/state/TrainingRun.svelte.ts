@@ -4,9 +4,9 @@
  */
 import { createContext } from 'svelte';
 import {
-  trainSettingsSchema,
+  TrainSettingsSchema,
   type ApiClient,
-  type EpochLogs,
+  type EpochRecord,
   type FineTune,
   type RequestResult,
   type RunStatus,
@@ -24,7 +24,7 @@ export class TrainingRun {
   #settings = $state.raw<TrainSettings | null>(null);
   #runId = $state<string | null>(null);
   #tasks = $state.raw<RunTask[]>([]);
-  #history = $state.raw<EpochLogs[]>([]);
+  #history = $state.raw<EpochRecord[]>([]);
   #progress = $state.raw<TrainingProgress | null>(null);
   #phase = $state<Phase>('idle');
   #status = $state<string | null>(null);
@@ -47,7 +47,7 @@ export class TrainingRun {
     return this.#tasks;
   }
   /** Epoch logs of the run shown (live or the last finished), epoch 1 first. */
-  get history(): EpochLogs[] {
+  get history(): EpochRecord[] {
     return this.#history;
   }
   get progress(): TrainingProgress | null {
@@ -75,7 +75,7 @@ export class TrainingRun {
   /** Field → message for the settings as typed, from the contract's own schema. */
   readonly problems = $derived.by(() => {
     if (!this.#settings) return {} as Record<string, string>;
-    const parsed = trainSettingsSchema.safeParse(this.#settings);
+    const parsed = TrainSettingsSchema.safeParse(this.#settings);
     return parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
   });
 
@@ -97,8 +97,8 @@ export class TrainingRun {
       this.client.on('training:progress', ({ runId, progress }) => {
         if (runId !== this.#runId) return;
         this.#progress = progress;
-        if (progress.type !== 'epoch' || !progress.logs) return;
-        this.#history = [...this.#history, progress.logs];
+        if (!progress.record) return;
+        this.#history = [...this.#history, progress.record];
         // The run's folder exists once an epoch is done: list it as running.
         if (!this.#runs.some((r) => r.id === runId)) void this.refreshRuns();
       }),

@@ -33,9 +33,11 @@ describe('defaults', () => {
         eps: 1e-6,
         betas: [0.9, 0.999],
         freeze: false,
-        scheduler: { type: 'reduce_on_plateau', mode: 'min', factor: 0.5, patience: 5, minLr: 1e-4, monitor: 'val_final_loss' },
+        // The tasks' mean raw validation loss: the weighted total rises when learned task weights grow.
+        scheduler: { type: 'reduce_on_plateau', mode: 'min', factor: 0.5, patience: 5, minLr: 1e-4, monitor: 'val_task_loss' },
       },
       lora: null,
+      elements: null,
     });
     expect(cfg.tasks[0]).toEqual({
       name: 'band_gap',
@@ -75,9 +77,11 @@ describe('defaults', () => {
       minEpochs: 0,
       gradientClipVal: null,
       gradientClipAlgorithm: 'norm',
-      earlyStopping: null,
-      checkpoint: { monitor: 'val_final_loss', mode: 'min' },
+      // On by default: each task keeps its own best epoch, patience scaled to the data size.
+      earlyStopping: { monitor: 'per_task', patience: 'auto', minDelta: 0, mode: 'min' },
+      checkpoint: { monitor: 'per_task', mode: 'min' },
     });
+    expect(resolveYaml(`${BASE}trainer:\n  early_stopping: null\n`).trainer.earlyStopping).toBeNull();
   });
 
   it('take the seed’s balancer switch for the weighting strategy', () => {
@@ -332,7 +336,7 @@ trainer:
       minEpochs: 5,
       gradientClipVal: 0.5,
       gradientClipAlgorithm: 'value',
-      earlyStopping: { monitor: 'val_final_loss', patience: 4, minDelta: 0.001, mode: 'min' },
+      earlyStopping: { monitor: 'per_task', patience: 4, minDelta: 0.001, mode: 'min' },
       checkpoint: { monitor: 'val_is_metal_loss', mode: 'min' },
     });
   });

@@ -44,8 +44,8 @@ describe('MultiTaskModel', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([4, 6], 0, 1, 'float32', 5);
       const values = tf.randomNormal([4, 3], 0, 1, 'float32', 6);
-      const fused = model.encoder.hidden(ops, x, { values, has: tf.tensor2d([[1], [0], [1], [0]]) }).arraySync() as number[][];
-      const formulaOnly = model.encoder.hidden(ops, x).arraySync() as number[][];
+      const fused = model.encoder.hidden(ops, { x, structure: { values, has: tf.tensor2d([[1], [0], [1], [0]]) } }).arraySync() as number[][];
+      const formulaOnly = model.encoder.hidden(ops, { x }).arraySync() as number[][];
       expect(fused[1]).toEqual(formulaOnly[1]);
       expect(fused[3]).toEqual(formulaOnly[3]);
       expect(fused[0]).not.toEqual(formulaOnly[0]);

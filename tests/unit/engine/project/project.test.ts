@@ -2,7 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrucibleError } from '../../../../src-main/engine/errors';
-import { initProject, openProject, type TableMeta } from '../../../../src-main/engine/project';
+import { CURRENT_FORMAT_VERSION, initProject, openProject, type TableMeta } from '../../../../src-main/engine/project';
+import { DEFAULT_TRAIN_SETTINGS } from '../../../../src-main/engine/project/train-settings';
+import { dosTask } from '../../../helpers/api';
 import { scratchDir } from '../../../helpers/paths';
 
 async function rejection(p: Promise<unknown>): Promise<CrucibleError> {
@@ -33,13 +35,13 @@ describe('project workspace', () => {
   let scratch: ReturnType<typeof scratchDir>;
   afterEach(() => scratch.cleanup());
 
-  it('init creates the layout and a version-1 description named after the folder', async () => {
+  it('init creates the layout and a current-version description named after the folder', async () => {
     scratch = scratchDir();
     const dir = join(scratch.dir, 'My project');
     const p = await initProject(dir);
     expect(readdirSync(dir).sort()).toEqual(['data.duckdb', 'models', 'project.json', 'runs']);
     const doc = JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8'));
-    expect(doc).toMatchObject({ formatVersion: 1, name: 'My project', tables: [], tasks: [], defaults: {} });
+    expect(doc).toMatchObject({ formatVersion: CURRENT_FORMAT_VERSION, name: 'My project', tables: [], tasks: [], defaults: {} });
     expect(Date.parse(doc.createdAt)).toBeGreaterThan(0);
     expect(p.dataPath).toBe(join(dir, 'data.duckdb'));
     expect(JSON.stringify(doc)).not.toContain(scratch.dir);
@@ -63,7 +65,12 @@ describe('project workspace', () => {
   it('round-trips the description through update and open, also after moving the folder', async () => {
     scratch = scratchDir();
     const p = await initProject(join(scratch.dir, 'a'));
-    await p.update((doc) => ({ ...doc, tables: [table], tasks: [{ name: 'gap', anything: [1, 2] }], defaults: { seed: 7 } }));
+    await p.update((doc) => ({
+      ...doc,
+      tables: [table],
+      tasks: [dosTask({ table: 'glass' })],
+      defaults: { training: { ...DEFAULT_TRAIN_SETTINGS, seed: 7 } },
+    }));
     const moved = join(scratch.dir, 'b');
     renameSync(join(scratch.dir, 'a'), moved);
     const q = await openProject(moved);
@@ -78,6 +85,8 @@ describe('project workspace', () => {
     const before = readFileSync(join(p.dir, 'project.json'), 'utf8');
     await expect(p.update((doc) => ({ ...doc, tables: [table, table] }))).rejects.toThrow(/duplicate table name/);
     await expect(p.update((doc) => ({ ...doc, tables: [{ ...table, rowCount: -1 }] }))).rejects.toThrow(/rowCount/);
+    await expect(p.update((doc) => ({ ...doc, tasks: [dosTask(), dosTask({ name: 'Phonon_DOS' })] }))).rejects.toThrow(/duplicate task name "Phonon_DOS"/);
+    await expect(p.update((doc) => ({ ...doc, tasks: [{ ...dosTask(), loss_weight: -1 }] }))).rejects.toThrow(/loss_weight/);
     expect(readFileSync(join(p.dir, 'project.json'), 'utf8')).toBe(before);
     expect(p.tables).toEqual([]);
     expect(readdirSync(p.dir).sort()).toEqual(['data.duckdb', 'models', 'project.json', 'runs']);
@@ -105,10 +114,10 @@ describe('project workspace', () => {
     expect(invalid.code).toBe('invalid-project');
     expect(invalid.message).toContain('createdAt');
 
-    writeFileSync(file, JSON.stringify({ formatVersion: 2, name: 'p' }));
+    writeFileSync(file, JSON.stringify({ formatVersion: CURRENT_FORMAT_VERSION + 1, name: 'p' }));
     const newer = await rejection(openProject(p.dir));
     expect(newer.code).toBe('unsupported-version');
-    expect(newer.message).toMatch(/version 2.*up to 1/);
+    expect(newer.message).toMatch(new RegExp(`version ${CURRENT_FORMAT_VERSION + 1}.*up to ${CURRENT_FORMAT_VERSION}`));
   });
 
   it('open refuses a project whose tables lost their database file', async () => {

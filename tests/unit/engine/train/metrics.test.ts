@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataSet } from '../../../helpers/paths';
 import {
+  balancedAccuracy,
   classificationMetrics,
   curveMetrics,
   higherIsBetter,
@@ -115,6 +116,17 @@ describe('classification metrics', () => {
     expect(macroF1([0, 0, 0], [0, 0, 1], 2)).toBeCloseTo((4 / 5 + 0) / 2, 12);
   });
 
+  it('computes balanced accuracy as scikit-learn does: mean recall over the classes in the truth', () => {
+    const actual = [0, 0, 0, 0, 0, 0, 1, 1];
+    const predicted = [0, 0, 0, 0, 0, 1, 1, 0];
+    // sklearn.metrics.balanced_accuracy_score(actual, predicted) = (5/6 + 1/2) / 2 = 0.6666…
+    expect(balancedAccuracy(predicted, actual, 2)).toBeCloseTo((5 / 6 + 0.5) / 2, 12);
+    // Always predicting the majority class: accuracy 0.75 here, balanced accuracy 0.5.
+    expect(balancedAccuracy([0, 0, 0, 0, 0, 0, 0, 0], actual, 2)).toBe(0.5);
+    expect(balancedAccuracy([1, 2], [1, 1], 4)).toBe(0.5);
+    expect(balancedAccuracy([], [], 2)).toBeNull();
+  });
+
   it('derives accuracy, F1 and AUC from binary logits, ignoring masked rows', () => {
     const logits = [2, 0, 0, 1, 1, 0.5, 0, 3, 9, -9];
     const target = [0, 1, 1, 1, 0];
@@ -122,6 +134,7 @@ describe('classification metrics', () => {
     // Predictions 0, 1, 0, 1 against 0, 1, 1, 1; margins −2, 1, −0.5, 3.
     const m = classificationMetrics(logits, 2, target, mask);
     expect(m.accuracy).toBe(0.75);
+    expect(m.balanced_accuracy).toBeCloseTo((1 + 2 / 3) / 2, 12);
     expect(m.f1_macro).toBeCloseTo((2 / 3 + 0.8) / 2, 12);
     expect(m.roc_auc).toBe(1);
     expect(taskMetrics('classification', logits, target, mask, 1)).toEqual(m);
@@ -148,7 +161,7 @@ describe('classification metrics', () => {
   });
 
   it('leaves out AUC when the known rows hold one class, and everything when none is known', () => {
-    expect(classificationMetrics([1, 0, 2, 0], 2, [0, 0], [1, 1])).toEqual({ accuracy: 1, f1_macro: 1 });
+    expect(classificationMetrics([1, 0, 2, 0], 2, [0, 0], [1, 1])).toEqual({ accuracy: 1, balanced_accuracy: 1, f1_macro: 1 });
     expect(classificationMetrics([1, 0], 2, [0], [0])).toEqual({});
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importFile, parseCurveSpec } from '../../../../../src-main/engine/data/import';
 import { initProject, type Project } from '../../../../../src-main/engine/project';
+import { reconcileTables } from '../../../../../src-main/engine/project/table-catalog';
 import { scratchDir, dataSet } from '../../../../helpers/paths';
 import { numericCsv, rejection, writeFile } from './helpers';
 
@@ -44,10 +45,21 @@ describe('all-or-nothing import', () => {
       await expect(run(), what).rejects.toThrow();
       expect(await snapshot(), what).toEqual(before);
     }
+  });
+
+  it('keeps a committed table whose listing in project.json failed, says so, and lists it when the project is next opened', async () => {
+    const before = await snapshot();
     const save = vi.spyOn(project, 'update').mockRejectedValueOnce(new Error('disk full'));
-    await expect(importFile(project, dataSet('matbench_steels_yield', 'steels_yield.csv'))).rejects.toThrow('disk full');
+    await expect(importFile(project, dataSet('matbench_steels_yield', 'steels_yield.csv'))).rejects.toThrow(
+      /Table "steels_yield" was stored, but project\.json could not be updated: disk full/,
+    );
     save.mockRestore();
-    expect(await snapshot()).toEqual(before);
+    expect(readFileSync(join(project.dir, 'project.json'), 'utf8')).toBe(before.projectJson);
+    const store = await project.openStore();
+    const { messages } = await reconcileTables(project, store);
+    await store.close();
+    expect(messages).toEqual(['Table "steels_yield" was stored but not listed (an import was interrupted); it is listed again.']);
+    expect(project.table('steels_yield')).toMatchObject({ rowCount: 312, sourceFile: 'steels_yield.csv' });
   });
 
   it('replaces a table only when asked, matching names without regard to case', async () => {
@@ -58,7 +70,7 @@ describe('all-or-nothing import', () => {
     const replaced = await importFile(project, writeFile(scratch.dir, 'small.csv', numericCsv(5)), { table: 'glass', replace: true });
     expect(replaced.table).toMatchObject({ name: 'glass', sourceFile: 'small.csv', rowCount: 5 });
     expect(replaced.table.importedAt >= first.importedAt).toBe(true);
-    expect(project.tables.map((t) => t.name)).toEqual(['mp_phonon_dos', 'glass']);
+    expect(project.tables.map((t) => t.name)).toEqual(['mp_phonon_dos', 'steels_yield', 'glass']);
     const store = await project.openStore();
     expect((await store.table('glass')).rowCount).toBe(5);
     await store.close();

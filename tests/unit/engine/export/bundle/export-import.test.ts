@@ -52,9 +52,9 @@ describe('model bundles from training runs', () => {
 
   it('holds the ONNX model, manifest, model card, fine-tuning weights and config, each with its checksum', async () => {
     const { manifest, members } = bundles.gap;
-    expect([...members.keys()].sort()).toEqual([MEMBERS.readme, MEMBERS.model, MEMBERS.config, MEMBERS.weights].sort());
+    expect([...members.keys()].sort()).toEqual([MEMBERS.readme, MEMBERS.model, MEMBERS.python, MEMBERS.config, MEMBERS.weights].sort());
     expect(Object.keys(manifest.files).sort()).toEqual([...members.keys()].sort());
-    expect(manifest.formatVersion).toBe(1);
+    expect(manifest.formatVersion).toBe(2);
     expect(manifest.name).toBe('gap');
     const header = (await readCheckpointFile(join(runs.gap, 'checkpoints', 'best.ckpt'))).header;
     const io = onnxIo(header.modelSpec);

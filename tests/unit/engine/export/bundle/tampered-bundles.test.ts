@@ -7,6 +7,7 @@ import { CrucibleError } from '../../../../../src-main/engine/errors';
 import { DEFAULT_LIMITS, exportBundle, importModel, MEMBERS, readBundle, type BundleLimits } from '../../../../../src-main/engine/export/bundle/index';
 import { openProject, type Project } from '../../../../../src-main/engine/project/index';
 import { sha256 } from '../../../../../src-main/engine/util/hash';
+import { honestMember, writeZip, zerosBomb } from '../../../../helpers/hostile-zip';
 import { makeProject } from '../../../../helpers/projects';
 import { scratchDir } from '../../../../helpers/paths';
 import { GAP_RUN, trainRun } from './trained-runs';
@@ -113,9 +114,13 @@ describe('tampered bundles', () => {
 
   it('refuses an unknown format version as a newer bundle', async () => {
     const file = tampered((_, m) => {
-      m.formatVersion = 2;
+      m.formatVersion = 3;
     });
-    await expectRefused(file, /has bundle format version 2; this Crucible reads version 1\. Update Crucible to open this bundle\./, 'unsupported-version');
+    await expectRefused(
+      file,
+      /has bundle format version 3; this Crucible reads versions up to 2\. Update Crucible to open this bundle\./,
+      'unsupported-version',
+    );
   });
 
   it('refuses oversized members, totals and files, and zip bombs, before unpacking them', async () => {
@@ -130,6 +135,28 @@ describe('tampered bundles', () => {
     const bomb = tampered((entries) => (entries['notes.txt'] = new Uint8Array(64 * 1024 * 1024)), { rehash: true });
     await expectRefused(bomb, /member "notes\.txt" is compressed \d+:1, beyond the 100:1 a model file reaches/);
   });
+
+  it('refuses a member that inflates past the size it declares (a lying bomb) after one chunk, not 4 GiB later', async () => {
+    const entries = unzipSync(original);
+    const manifest = JSON.parse(new TextDecoder().decode(entries[MEMBERS.manifest])) as Manifest;
+    const honest = Object.entries(entries).filter(([name]) => name !== MEMBERS.model);
+    // model.onnx keeps its true size and checksum in both the zip headers and the manifest; only its data lies.
+    const lying = { name: MEMBERS.model, compressed: zerosBomb(4), declaredSize: manifest.files[MEMBERS.model].bytes };
+    const file = join(scratch.dir, 'lying-bomb.crucible');
+    writeFileSync(file, writeZip([...honest.map(([name, data]) => honestMember(name, data)), lying]));
+    const before = process.memoryUsage().rss;
+    await expectRefused(file, /member "model\.onnx" inflates to more than the \d+ bytes it declares \(a zip bomb\?\)/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 1024 * 1024);
+    const short = join(scratch.dir, 'short.crucible');
+    writeFileSync(
+      short,
+      writeZip([
+        ...honest.map(([name, data]) => honestMember(name, data)),
+        { ...honestMember(MEMBERS.model, entries[MEMBERS.model].subarray(1)), declaredSize: entries[MEMBERS.model].length },
+      ]),
+    );
+    await expectRefused(short, /member "model\.onnx" inflates to \d+ bytes, not the \d+ it declares/);
+  }, 20_000);
 
   it('refuses members the manifest does not list, and listed members that are missing', async () => {
     const extra = tampered(() => {}, { raw: { 'notes.txt': new TextEncoder().encode('hello') } });

@@ -27,6 +27,7 @@ const cases: Case[] = [
   { name: 'div', covers: ['div', 'square'], f: (o, x, s) => o.div(s, o.add(o.square(o.expandDims(x, 1)), o.scalar(1))) },
   { name: 'neg', covers: ['neg'], f: (o, x) => o.neg(x) },
   { name: 'exp', covers: ['exp'], f: (o, x) => o.exp(x) },
+  { name: 'log', covers: ['log'], f: (o, x) => o.log(o.add(o.square(x), o.scalar(0.5))) },
   { name: 'sin cos', covers: ['sin', 'cos'], f: (o, x, s) => o.add(o.sin(s), o.cos(o.expandDims(x, 1))) },
   ...ACTIVATIONS.map((a): Case => ({ name: `activation ${a}`, covers: ['activation'], f: (o, _x, s) => o.activation(o.mul(s, o.scalar(3)), a) })),
   { name: 'matMul 2-D', covers: ['matMul'], f: (o, x) => o.matMul(x, o.param('w')) },

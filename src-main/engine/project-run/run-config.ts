@@ -1,29 +1,17 @@
 /**
- * The run configuration a UI run trains with: the project's tasks and the Train page's settings
- * written in the seed's YAML layout, so `resolveRunConfig` checks them exactly as it checks a file
- * and the run folder's config.yaml reruns from the command line.
+ * The run configuration of a project run: the project's tasks and the training settings written in the seed's
+ * YAML layout, so `resolveRunConfig` checks them exactly as it checks a file and the run folder's config.yaml
+ * reruns from the command line.
  */
-import type { TableMeta } from '../../engine/project/index';
-import type { TaskSpec, TrainSettings } from '../contract';
-
-/** What the Train page offers before the user changes anything. */
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
-  name: '',
-  strategy: 'uncertainty',
-  backend: 'auto',
-  maxEpochs: 60,
-  patience: 15,
-  seed: 42,
-  batchSize: 64,
-  learningRate: 0.001,
-  valSplit: 0.1,
-  testSplit: 0.1,
-  featurizer: 'magpie',
-  sharedDims: [256, 128],
-};
+import { resolveRunConfig, type ResolvedRunConfig } from '../config/index';
+import { CrucibleError } from '../errors';
+import type { Project } from '../project/project';
+import type { TableMeta } from '../project/schema';
+import type { TaskSpec } from '../project/tasks';
+import type { TrainSettings } from '../project/train-settings';
 
 /** One task entry of `model.init_args.task_configs`: the seed's keys with the head options flat beside them. */
-export function taskConfigEntry(task: TaskSpec, learningRate: number): Record<string, unknown> {
+function taskConfigEntry(task: TaskSpec, learningRate: number): Record<string, unknown> {
   return {
     ...task.head_options,
     name: task.name,
@@ -68,4 +56,17 @@ export function buildRunConfig(table: TableMeta, tasks: readonly TaskSpec[], s: 
       early_stopping: s.patience === null ? null : { monitor: 'val_final_loss', patience: s.patience },
     },
   };
+}
+
+/** The resolved config of a run of `tasks` on project table `table`; `adjust` changes the raw config first (fine-tuning's keys). */
+export function projectRunConfig(
+  project: Project,
+  table: string,
+  tasks: readonly TaskSpec[],
+  settings: TrainSettings,
+  adjust = (raw: Record<string, unknown>) => raw,
+): ResolvedRunConfig {
+  const meta = project.table(table);
+  if (!meta) throw new CrucibleError('not-found', `The project has no table "${table}".`, { hint: 'Import it on the Data page.' });
+  return resolveRunConfig(adjust(buildRunConfig(meta, tasks, settings)), { baseDir: project.dir, projectTables: project.tables.map((t) => t.name) });
 }

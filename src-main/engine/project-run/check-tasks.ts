@@ -1,16 +1,29 @@
 /**
- * Checks a draft task list against the project's tables and the engine's registries, problem by
- * problem, each attached to the field that causes it, so the Tasks page can show them as the user types.
+ * Checks a draft task list against the project's tables and the engine's registries, problem by problem, each
+ * attached to the field that causes it, so the Tasks page can show them as the user types and a run refuses
+ * the same problems with the same words.
  */
 import type { z } from 'zod';
-import { headType } from '../../engine/model/heads/index';
-import { taskSpecSchema, type TableInfo, type TaskProblem, type TaskSpec } from '../contract';
+import { CrucibleError } from '../errors';
+import { headType } from '../model/heads/index';
+import { TaskSpecSchema, type TaskSpec } from '../project/tasks';
+import type { ProjectTable } from './project-tables';
+
+/** A task's problem; `field` is the key path inside the task (`head_options.hidden`), null for the task as a whole. */
+export interface TaskProblem {
+  task: number;
+  field: string | null;
+  message: string;
+}
 
 export interface TaskCheck {
   problems: TaskProblem[];
   /** Each draft parsed, or null where it has a problem. */
   tasks: (TaskSpec | null)[];
 }
+
+/** The table facts a check reads. */
+export type CheckedTable = Pick<ProjectTable, 'name' | 'formulaColumn' | 'columns'>;
 
 const KIND_NEEDED: Record<TaskSpec['type'], { kinds: string[]; what: string }> = {
   regression: { kinds: ['number', 'list'], what: 'numbers' },
@@ -35,7 +48,7 @@ function str(value: unknown): string | undefined {
 }
 
 /** Problems of one draft that need the project's tables and the head registry. */
-function checkAgainstProject(draft: Record<string, unknown>, tables: readonly TableInfo[], add: (field: string | null, message: string) => void): void {
+function checkAgainstProject(draft: Record<string, unknown>, tables: readonly CheckedTable[], add: (field: string | null, message: string) => void): void {
   const tableName = str(draft.table);
   const table = tables.find((t) => t.name === tableName);
   if (tableName && !table) add('table', `The project has no table "${tableName}".`);
@@ -70,7 +83,7 @@ function checkAgainstProject(draft: Record<string, unknown>, tables: readonly Ta
   }
 }
 
-export function checkTasks(drafts: readonly unknown[], tables: readonly TableInfo[]): TaskCheck {
+export function checkTasks(drafts: readonly unknown[], tables: readonly CheckedTable[]): TaskCheck {
   const problems: TaskProblem[] = [];
   const parsed = drafts.map((draft, task) => {
     const add = (field: string | null, message: string) => problems.push({ task, field, message });
@@ -79,7 +92,7 @@ export function checkTasks(drafts: readonly unknown[], tables: readonly TableInf
       return null;
     }
     const before = problems.length;
-    const result = taskSpecSchema.safeParse(draft);
+    const result = TaskSpecSchema.safeParse(draft);
     if (!result.success) for (const issue of result.error.issues) add(issue.path.length ? issue.path.join('.') : null, friendly(issue));
     checkAgainstProject(draft as Record<string, unknown>, tables, add);
     return result.success && problems.length === before ? result.data : null;
@@ -118,4 +131,16 @@ export function checkTasks(drafts: readonly unknown[], tables: readonly TableInf
     });
   }
   return { problems, tasks: parsed };
+}
+
+/** The drafts as tasks, or a bad-input error naming the first problem (and how many more there are). */
+export function requireValidTasks(drafts: readonly unknown[], tables: readonly CheckedTable[]): TaskSpec[] {
+  const check = checkTasks(drafts, tables);
+  if (check.problems.length > 0) {
+    const first = check.problems[0];
+    throw new CrucibleError('bad-input', `Task ${first.task + 1}${first.field ? ` (${first.field})` : ''}: ${first.message}`, {
+      hint: check.problems.length > 1 ? `${check.problems.length - 1} more problem(s); fix them on the Tasks page.` : undefined,
+    });
+  }
+  return check.tasks.map((t) => t!);
 }
