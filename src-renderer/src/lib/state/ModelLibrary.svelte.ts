@@ -81,9 +81,10 @@ export class ModelLibrary {
     this.#message = null;
     try {
       const text = await work();
-      if (text) this.#message = { where, text };
+      // The outcome is told once the list shows it, so the message never describes a list not yet updated.
       await this.load(true);
       await this.onChanged();
+      if (text) this.#message = { where, text };
     } catch (e) {
       this.#error = { where, text: describeError(e) };
     } finally {
