@@ -8,7 +8,8 @@
  *
  * The default configuration is what a new user writes: the encoder widths and the tasks, nothing about
  * regularisation, schedules or batch size. `--extra FILE.yaml` merges more keys into every config (its
- * `task_defaults` into every task entry) to measure a change; `--only a,b` picks data sets;
+ * `task_defaults` into every task entry) to measure a change (e.g. `ensemble: {size: 5}`, whose
+ * conformal intervals' test coverage the table then shows too); `--only a,b` picks data sets;
  * `--repeats N` overrides the repeats; `--keep DIR` keeps the run folders.
  */
 import { spawn } from 'node:child_process';
@@ -233,6 +234,8 @@ interface Trial {
 interface TrialResult {
   rf: TaskScores;
   crucible: TaskScores;
+  /** Ensembles: per calibrated task, the share of test rows inside their interval and the intervals' mean width. */
+  intervals: Record<string, { coverage: number; test_coverage: number; mean_width: number }>;
   summary: RunSummary;
 }
 
@@ -248,8 +251,10 @@ async function runTrial(trial: Trial, work: string): Promise<TrialResult> {
   const name = `${trial.spec.id}-${trial.repeat}`;
   const forest = forestScores(trial.data.set, join(work, `${name}-forest`));
   const summary = await runInWorker('train', { config: trial.config, data: trial.data, runDir: join(work, name) }, () => {});
-  const crucible: TaskScores = Object.fromEntries(Object.entries(summary.metrics?.tasks ?? {}).map(([t, m]) => [t, m.test]));
-  return { rf: await forest, crucible, summary };
+  const tasks = Object.entries(summary.metrics?.tasks ?? {});
+  const crucible: TaskScores = Object.fromEntries(tasks.map(([t, m]) => [t, m.test]));
+  const intervals = Object.fromEntries(tasks.flatMap(([t, m]) => (m.interval ? [[t, m.interval]] : [])));
+  return { rf: await forest, crucible, intervals, summary };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -273,17 +278,31 @@ export async function benchModelQuality(args: string[]): Promise<Record<string, 
         const m = headline(t.type);
         return `${t.name} ${m} RF ${fmt(result.rf[t.name]?.[m] ?? NaN)} / Crucible ${fmt(result.crucible[t.name]?.[m] ?? NaN)}`;
       });
-      console.log(`  ${trial.spec.id} split ${trial.repeat + 1}: ${shown.join('; ')} (best epoch ${s.bestEpoch} of ${s.epochsRun})`);
+      const covered = Object.entries(result.intervals).map(
+        ([t, iv]) => `; ${t} ${Math.round(iv.coverage * 100)} % interval covers ${(iv.test_coverage * 100).toFixed(1)} %`,
+      );
+      console.log(`  ${trial.spec.id} split ${trial.repeat + 1}: ${shown.join('; ')}${covered.join('')} (best epoch ${s.bestEpoch} of ${s.epochsRun})`);
       return result;
     },
     opts.jobs,
   );
   if (!opts.keep) await rm(work, { recursive: true, force: true });
 
-  const rows: string[][] = [['task', 'metric', 'RF', 'Crucible', 'ratio', 'Crucible better']];
+  const withIntervals = results.some((r) => Object.keys(r.intervals).length > 0);
+  const rows: string[][] = [
+    ['task', 'metric', 'RF', 'Crucible', 'ratio', 'Crucible better', ...(withIntervals ? ['interval coverage (target)', 'mean width'] : [])],
+  ];
   const table: Record<
     string,
-    { metric: string; rf: number; crucible: number; ratio: number; better: boolean; balanced_accuracy?: { rf: number; crucible: number } }
+    {
+      metric: string;
+      rf: number;
+      crucible: number;
+      ratio: number;
+      better: boolean;
+      balanced_accuracy?: { rf: number; crucible: number };
+      interval?: { target: number; test_coverage: number; mean_width: number };
+    }
   > = {};
   for (const spec of specs) {
     const mine = results.filter((_, i) => trials[i].spec === spec);
@@ -300,7 +319,24 @@ export async function benchModelQuality(args: string[]): Promise<Record<string, 
           crucible: mean(mine.map((r) => r.crucible[t.name].balanced_accuracy!)),
         };
       }
-      rows.push([key + (mine.length > 1 ? ` (${mine.length} splits)` : ''), m, fmt(rf), fmt(crucible), (crucible / rf).toFixed(3), better ? 'yes' : 'no']);
+      const intervals = mine.flatMap((r) => (r.intervals[t.name] ? [r.intervals[t.name]] : []));
+      const interval = intervals.length
+        ? { target: intervals[0].coverage, test_coverage: mean(intervals.map((i) => i.test_coverage)), mean_width: mean(intervals.map((i) => i.mean_width)) }
+        : undefined;
+      if (interval) table[key].interval = interval;
+      rows.push([
+        key + (mine.length > 1 ? ` (${mine.length} splits)` : ''),
+        m,
+        fmt(rf),
+        fmt(crucible),
+        (crucible / rf).toFixed(3),
+        better ? 'yes' : 'no',
+        ...(withIntervals
+          ? interval
+            ? [`${(interval.test_coverage * 100).toFixed(1)} % (${interval.target * 100} %)`, fmt(interval.mean_width)]
+            : ['', '']
+          : []),
+      ]);
     }
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -13,7 +13,7 @@ import { initBackend } from '../../src-main/engine/model/backend';
 import { MultiTaskModel, type ModelSpec } from '../../src-main/engine/model/model';
 import type { TrainingCallback } from '../../src-main/engine/train/callbacks/index';
 import { fit } from '../../src-main/engine/train/fit';
-import { Adam } from '../../src-main/engine/train/optim/adam';
+import { Optimizer } from '../../src-main/engine/train/optim/optimizer';
 import { createWeighting } from '../../src-main/engine/train/weighting/index';
 import { packageRoot } from '../../src-main/engine/paths';
 import { Rng } from '../../src-main/engine/util/random';
@@ -98,10 +98,10 @@ async function crucibleSamplesPerSecond(): Promise<{ samplesPerS: number; backen
   const model = new MultiTaskModel(referenceSpec, 1);
   const weighting = createWeighting({ id: 'uncertainty', weights: new Map(referenceSpec.tasks.map((t) => [t.name, 1])), store: model.store });
   const groups = [
-    { id: 'encoder', storeGroups: ['encoder', 'weighting'], lr: 1e-3 },
-    ...referenceSpec.tasks.map((t) => ({ id: `head:${t.name}`, storeGroups: [`head:${t.name}`], lr: 1e-3 })),
+    { id: 'encoder', storeGroups: ['encoder', 'weighting'], type: 'adam', lr: 1e-3 },
+    ...referenceSpec.tasks.map((t) => ({ id: `head:${t.name}`, storeGroups: [`head:${t.name}`], type: 'adam', lr: 1e-3 })),
   ];
-  const optimizer = new Adam(model.store, { groups, decoupledWeightDecay: false });
+  const optimizer = new Optimizer(model.store, { groups });
   const rates: number[] = [];
   const timer: TrainingCallback = { onEpochEnd: (epoch, logs) => void (epoch > 0 && rates.push(logs.samples_per_s)) };
   await fit({

@@ -9,7 +9,8 @@ The bundle's model.onnx computes the composition descriptors itself from element
 manifest["input"]["composition"]: one column per element of manifest["input"]["composition"]["elements"]),
 so all this script does is read each formula into fractions, exactly as Crucible reads formulas
 (src-main/engine/data/formula/formula-scanner.ts and data/featurize/composition-vector.ts), run the model and
-write the predictions as `crucible predict` writes them: the formula and id columns of the input, then per task
+write the predictions as `crucible predict` writes them: the formula and id columns of the input (the canonical
+formula beside the formula, as Crucible writes it: src-main/engine/data/formula/canonical.ts), then per task
 its value (a JSON list for curves, with the x-grid beside curves on the model's grid), or for a classification
 the class and one probability column per class. A graph output named `<task output>_<what>` (a standard
 deviation or interval bound, say) is written as `<task>_<what>`. Rows whose formula cannot be read, or that hold
@@ -20,9 +21,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import re
 import sys
 import zipfile
+from fractions import Fraction
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -267,6 +270,78 @@ def parse_formula(text: str) -> List[Tuple[str, float]]:
     return [(ELEMENT_SYMBOLS[z], amount) for z, amount in _Scanner(text).scan()]
 
 
+# Canonical formulas, written as Crucible's canonicalFormula writes them (same rule, same floating-point steps).
+FORMULA_CANONICAL = "formula_canonical"
+MAX_MULTIPLIER = 100
+MAX_COUNT = 1000
+INTEGER_TOLERANCE = 1e-6
+SIGNIFICANT_DIGITS = 6
+NOISE_DIGITS = 12
+
+
+def _js_round(x: float) -> int:
+    """JavaScript's Math.round: halves round up."""
+    whole = math.floor(x)
+    return int(whole) + (1 if x - whole >= 0.5 else 0)
+
+
+def _integer_multiplier(amounts: Sequence[float], smallest: float) -> int:
+    largest_ratio = max(amounts) / smallest
+    m = 1
+    while m <= MAX_MULTIPLIER and _js_round(largest_ratio * m) <= MAX_COUNT:
+        if all(abs(x - _js_round(x)) <= INTEGER_TOLERANCE * x for x in ((a / smallest) * m for a in amounts)):
+            return m
+        m += 1
+    return 0
+
+
+def _format_significant(x: float) -> str:
+    """x in (0, 1] rounded as JavaScript's toExponential(11) rounds the exact binary value (halves up), then half up to 6 digits."""
+    exact = Fraction(x)
+    exponent = math.floor(math.log10(x))
+    while Fraction(10) ** exponent > exact:
+        exponent -= 1
+    while Fraction(10) ** (exponent + 1) <= exact:
+        exponent += 1
+    n = math.floor(exact * Fraction(10) ** (NOISE_DIGITS - 1 - exponent) + Fraction(1, 2))
+    if n == 10**NOISE_DIGITS:
+        n //= 10
+        exponent += 1
+    digits = str(n)
+    kept = int(digits[:SIGNIFICANT_DIGITS]) + (1 if digits[SIGNIFICANT_DIGITS] >= "5" else 0)
+    if kept == 10**SIGNIFICANT_DIGITS:
+        kept //= 10
+        exponent += 1
+    text = str(kept)
+    fixed = f"{text[0]}.{text[1:]}" if exponent == 0 else "0." + "0" * (-exponent - 1) + text
+    return re.sub(r"\.?0+$", "", fixed)
+
+
+def canonical_formula(text: str) -> str:
+    """One key per composition: Hill order, the reduced integer formula when one fits, else amounts relative to the largest."""
+    pairs = _Scanner(text).scan()
+    zs = [z for z, _ in pairs]
+    amounts = [a for _, a in pairs]
+    carbon = 6 in zs
+
+    def rank(i: int) -> Tuple[int, str]:
+        z = zs[i]
+        return (0 if z == 6 else 1, "") if carbon and z in (1, 6) else (2, ELEMENT_SYMBOLS[z])
+
+    order = sorted(range(len(zs)), key=rank)
+    smallest = min(amounts)
+    multiplier = _integer_multiplier(amounts, smallest)
+    if multiplier > 0:
+        counts = [_js_round((amounts[i] / smallest) * multiplier) for i in order]
+        return "".join(ELEMENT_SYMBOLS[zs[i]] + ("" if c == 1 else str(c)) for i, c in zip(order, counts))
+    largest = max(amounts)
+    out = ""
+    for i in order:
+        amount = _format_significant(amounts[i] / largest)
+        out += ELEMENT_SYMBOLS[zs[i]] + ("" if amount == "1" else amount)
+    return out
+
+
 class CompositionEncoder:
     """Atomic-fraction vectors over the model's elements: what the bundle's `composition` input reads."""
 
@@ -406,6 +481,17 @@ def build_vectors(bundle: Bundle, table: InputTable, column: str) -> Tuple[np.nd
         except FormulaError as e:
             errors.append(f"{e.message} {e.hint}")
     return vectors, errors
+
+
+def canonical_formulas(table: InputTable, column: str) -> List[str]:
+    """Each row's canonical formula, '' where the cell is missing or no formula."""
+    out: List[str] = []
+    for cell in table.cells(column):
+        try:
+            out.append("" if cell.strip() in READ_AS_MISSING else canonical_formula(cell))
+        except FormulaError:
+            out.append("")
+    return out
 
 
 def number_cell(text: str) -> float:
@@ -617,6 +703,7 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
         return name
 
     header = list(plan.keep)
+    header.insert(header.index(column) + 1, named(FORMULA_CANONICAL))
     columns = []  # per output column: a function of the row index giving its text
     for t in tasks:
         values = results[t["name"]]
@@ -641,7 +728,10 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
             columns.append(lambda r, v=values: "" if v[r] is None else float_text(v[r][0]) if v[r].size == 1 else list_text(v[r]))
 
     keep = [table.index(c) for c in plan.keep]
-    out_rows = [[neutralize(table.rows[r][j]) for j in keep] + [f(r) for f in columns] for r in range(n)]
+    canonical = canonical_formulas(table, column)
+    at = plan.keep.index(column) + 1
+    kept_rows = [[neutralize(table.rows[r][j]) for j in keep] for r in range(n)]
+    out_rows = [cells[:at] + [canonical[r]] + cells[at:] + [f(r) for f in columns] for r, cells in enumerate(kept_rows)]
     report(table, failures, errors_out)
     return header, out_rows, n - len(ok)
 
@@ -657,15 +747,20 @@ def report(table: InputTable, failures: List[Tuple[int, str, str]], errors_out) 
 
 def vectors_json(bundle: Bundle, table: InputTable, column: str) -> dict:
     vectors, errors = build_vectors(bundle, table, column)
+    canonical = canonical_formulas(table, column)
     return {
         "input": bundle.composition["input"],
         "elements": bundle.composition["elements"],
         "column": column,
         "rows": [
-            {"row": table.lines[r], "error": errors[r]}
+            {"row": table.lines[r], "canonical": canonical[r], "error": errors[r]}
             if errors[r] is not None
             # Sparse: element → fraction, the float32 the model is fed, exactly.
-            else {"row": table.lines[r], "vector": {bundle.composition["elements"][j]: float(vectors[r, j]) for j in np.flatnonzero(vectors[r])}}
+            else {
+                "row": table.lines[r],
+                "canonical": canonical[r],
+                "vector": {bundle.composition["elements"][j]: float(vectors[r, j]) for j in np.flatnonzero(vectors[r])},
+            }
             for r in range(len(table.rows))
         ],
     }

@@ -6,6 +6,7 @@
  * Adding an operation = one entry here + one handler in `handlers/`.
  */
 import { z } from 'zod';
+import { CurveSchema, LongFormatSchema, SourceFormatSchema, TableMetaSchema, TableRoleSchema } from '../engine/project/schema';
 import { TaskSpecSchema } from '../engine/project/tasks';
 import { TrainSettingsSchema } from '../engine/project/train-settings';
 import { EpochRecordSchema } from '../engine/run-folder/epoch-record';
@@ -17,16 +18,7 @@ const projectSummary = z.object({
   dir: z.string(),
   name: z.string(),
   createdAt: z.string(),
-  tables: z.array(
-    z.object({
-      name: z.string(),
-      rowCount: z.number(),
-      sourceFile: z.string(),
-      importedAt: z.string(),
-      formulaColumn: z.string().nullable(),
-      curves: z.array(z.object({ y: z.string(), x: z.string() })),
-    }),
-  ),
+  tables: z.array(TableMetaSchema.pick({ name: true, rowCount: true, sourceFile: true, importedAt: true, formulaColumn: true, curves: true })),
   taskCount: z.number(),
   runCount: z.number(),
   modelCount: z.number(),
@@ -59,16 +51,18 @@ const location = z.object({ file: z.string().optional(), row: z.number().optiona
 const problem = z.object({ severity: z.enum(['error', 'warning', 'notice']), message: z.string(), location: location.optional(), hint: z.string().optional() });
 export type ImportProblem = z.infer<typeof problem>;
 
-const curve = z.object({ y: z.string().min(1), x: z.string().min(1) });
+/** The file formats the importers read, for the UI's texts (engine/data/import/formats.ts). */
+export { formatNames } from '../engine/data/import/formats';
+
 /** A long-format file: one row per curve point; `id` columns identify a curve, `x` is its axis, `y` its values. */
-const longFormat = z.object({ id: z.array(z.string().min(1)).min(1), x: z.string().min(1), y: z.array(z.string().min(1)).min(1) });
+const longFormat = LongFormatSchema.omit({ sourceRows: true });
 
 /** How a file is read: the same choices `crucible import` offers. */
 const importOptions = z
   .object({
     formulaColumn: z.string().min(1).optional(),
     idColumn: z.string().min(1).optional(),
-    curves: z.array(curve).optional(),
+    curves: z.array(CurveSchema).optional(),
     long: longFormat.optional(),
   })
   .strict();
@@ -78,23 +72,25 @@ const tablePreview = z.object({ name: z.string(), rowCount: z.number(), columns:
 export type TablePreview = z.infer<typeof tablePreview>;
 
 const filePreview = tablePreview.extend({
-  format: z.enum(['csv', 'tsv', 'parquet', 'xlsx']).nullable(),
+  format: SourceFormatSchema.nullable(),
   problems: z.array(problem),
   formulaColumn: z.string().nullable(),
-  role: z.enum(['samples', 'element-properties', 'other']).nullable(),
+  role: TableRoleSchema.nullable(),
   /** The table name an import would use by default. */
   suggestedTable: z.string(),
 });
 export type FilePreview = z.infer<typeof filePreview>;
 
-const tableInfo = z.object({
-  name: z.string(),
-  rowCount: z.number(),
-  sourceFile: z.string(),
-  importedAt: z.string(),
-  formulaColumn: z.string().nullable(),
-  idColumn: z.string().nullable(),
-  curves: z.array(curve),
+/** A table as project.json describes it (engine/project/schema.ts), with its columns. */
+const tableInfo = TableMetaSchema.pick({
+  name: true,
+  rowCount: true,
+  sourceFile: true,
+  importedAt: true,
+  formulaColumn: true,
+  idColumn: true,
+  curves: true,
+}).extend({
   columns: z.array(z.object({ name: z.string(), type: z.string(), kind: columnKind })),
 });
 export type TableInfo = z.infer<typeof tableInfo>;
@@ -146,6 +142,8 @@ const progress = z.object({
   samplesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
   record: EpochRecordSchema.optional(),
+  /** In an ensemble: which member trains (from 1); its epochs count from 1 again. */
+  member: z.object({ index: z.number().int(), of: z.number().int() }).optional(),
 });
 export type TrainingProgress = z.infer<typeof progress>;
 
@@ -160,6 +158,8 @@ export {
   type RunTask,
 } from '../engine/run-folder/schemas';
 export { EpochRecordSchema, type EpochRecord } from '../engine/run-folder/epoch-record';
+/** Figures of a run's test predictions that the Evaluate page and the HTML report share. */
+export { confusionMatrix, curveError, paddedRange, rocCurve, type Confusion } from '../engine/run-folder/prediction-stats';
 
 // ── Models and prediction ────────────────────────────────────────────────────────────────────────
 
@@ -297,6 +297,8 @@ export const requests = {
     result: RunDetailsSchema,
   },
   'runs:predictions': { args: z.object({ runId }).strict(), result: RunPredictionsSchema },
+  /** The run as one self-contained HTML page (metrics, plots as SVG, provenance), to save or send; `fileName` suggests a name. */
+  'runs:report': { args: z.object({ runId }).strict(), result: z.object({ html: z.string(), fileName: z.string() }) },
 
   /** Task × task affinity of a run recorded with affinity on (Fifty et al. lookahead and gradient cosine); null when not recorded. */
   'runs:affinity': {
@@ -380,7 +382,7 @@ export const requests = {
           .optional(),
       })
       .strict(),
-    result: z.object({ summary: predictSummary, preview: tablePreview, curves: z.array(curve) }),
+    result: z.object({ summary: predictSummary, preview: tablePreview, curves: z.array(CurveSchema) }),
   },
 } as const;
 

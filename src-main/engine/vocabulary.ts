@@ -18,3 +18,10 @@ export type BackendRequest = (typeof BACKENDS)[number];
 /** full: every weight trains; freeze: the encoder is frozen, heads train; lora: low-rank adapters on the encoder. */
 export const FINE_TUNE_METHODS = ['full', 'freeze', 'lora'] as const;
 export type FineTuneMethod = (typeof FINE_TUNE_METHODS)[number];
+
+/**
+ * The learning rate of an optimiser group that names none. `config`: a YAML run config's, the seed's
+ * OptimizerConfig default. `project`: the Train page's and `crucible train --project`'s, lower because there
+ * one rate drives every group, the encoder included.
+ */
+export const DEFAULT_LEARNING_RATE = { config: 5e-3, project: 1e-3 } as const;

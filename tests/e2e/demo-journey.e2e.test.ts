@@ -1,7 +1,8 @@
 /**
  * Journey 9 and the evaluation plots of every task type, at 1920×1080: `crucible serve --demo` creates the demo
  * project from resources/demo on first start and opens it ready to train; a short run then shows the band-gap
- * parity plot, the metal/non-metal confusion matrix and ROC panel, and the phonon DOS curve viewer.
+ * parity plot, the metal/non-metal confusion matrix and ROC panel, and the phonon DOS curve viewer; a two-member
+ * ensemble then adds the band gap's intervals (error bars in the parity plot) and the members' own metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -66,6 +67,39 @@ describe('the demo project, ready to train', () => {
     await materials.nth(2).click();
     expect(await curve.locator('[role="img"]').getAttribute('aria-label')).toMatch(/of .+, .+, .+ against frequency_grid/);
     await screenshot(page, 'demo-evaluate-1920');
+    expect(app.errors).toEqual([]);
+  });
+
+  it('trains a two-member ensemble and shows its band-gap intervals, error bars and members', async () => {
+    await goTo(page, 'Train');
+    await page.getByLabel('Run name').fill('ensemble');
+    await page.getByLabel('Epochs', { exact: true }).fill('3');
+    await page.getByLabel('Ensemble', { exact: true }).fill('2');
+    expect(await page.getByLabel('Coverage', { exact: true }).inputValue()).toBe('0.9');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByTestId('member').filter({ hasText: 'Member 2 of 2' }).waitFor({ timeout: 120_000 });
+    await screenshot(page, 'train-ensemble');
+    await page.getByTestId('run-status').getByText('Finished').waitFor({ timeout: 120_000 });
+
+    await goTo(page, 'Evaluate');
+    const run = page.getByLabel('Run', { exact: true });
+    await run.selectOption((await run.locator('option', { hasText: 'ensemble' }).getAttribute('value'))!);
+    const line = page.getByTestId('interval-band_gap');
+    await line.waitFor();
+    expect(await line.textContent()).toMatch(/^90 % intervals: \d+(\.\d)? % of \d+ test rows inside, mean width \d/);
+    expect(await page.getByTestId('interval-is_metal').count()).toBe(0);
+    const parity = page.getByTestId('parity-band_gap');
+    expect(await parity.locator('[role="img"]').getAttribute('aria-label')).toContain("Vertical bars: each row's 90 % interval.");
+    const members = page.getByTestId('ensemble-members').locator('tbody tr');
+    expect(await members.allTextContents()).toEqual([
+      expect.stringMatching(/^Member 1\s*42/),
+      expect.stringMatching(/^Member 2\s*\d+/),
+      expect.stringMatching(/^Ensemble of 2/),
+    ]);
+    await parity.scrollIntoViewIfNeeded();
+    await screenshot(page, 'evaluate-ensemble');
+    await page.getByLabel('Show intervals in the parity plot').uncheck();
+    expect(await parity.locator('[role="img"]').getAttribute('aria-label')).not.toContain('Vertical bars');
     expect(app.errors).toEqual([]);
   });
 });

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAffinity } from '../../engine/analysis/affinity';
-import { readCompareReport } from '../../engine/analysis/compare';
+import { readCompareReport } from '../../engine/studies/compare';
 import { dataMapPoints, readDataMap } from '../../engine/analysis/data-map';
-import { readGrouping } from '../../engine/analysis/grouping';
+import { readGrouping } from '../../engine/studies/grouping';
 import { projectRunDir } from '../../engine/project-run/index';
 import { RUN_FILES } from '../../engine/run-folder/index';
 import type { RequestResult } from '../contract';

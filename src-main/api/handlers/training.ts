@@ -5,6 +5,7 @@ import {
   loadProjectRun,
   planProjectRun,
   projectRunDir,
+  projectRunReport,
   projectTrainSettings,
   readProjectRunPredictions,
   saveTrainSettings,
@@ -16,7 +17,15 @@ import type { Session } from '../session';
 import { listTables } from './data';
 
 type TrainingOps =
-  'training:settings' | 'training:start' | 'training:cancel' | 'training:active' | 'finetune:source' | 'runs:list' | 'runs:get' | 'runs:predictions';
+  | 'training:settings'
+  | 'training:start'
+  | 'training:cancel'
+  | 'training:active'
+  | 'finetune:source'
+  | 'runs:list'
+  | 'runs:get'
+  | 'runs:predictions'
+  | 'runs:report';
 
 export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps> {
   const running = (runId: string) => session.training.isRunning(runId);
@@ -44,5 +53,9 @@ export function trainingHandlers(session: Session): Pick<HandlerMap, TrainingOps
     'runs:list': async () => ({ runs: await listProjectRuns(session.requireProject(), running) }),
     'runs:get': ({ runId }) => readRunDetails(projectRunDir(session.requireProject(), runId), running(runId)),
     'runs:predictions': ({ runId }) => readProjectRunPredictions(session.requireProject(), runId, (work) => session.withStore(work)),
+    'runs:report': async ({ runId }) => ({
+      html: await projectRunReport(session.requireProject(), runId, (work) => session.withStore(work)),
+      fileName: `${runId}-report.html`,
+    }),
   };
 }

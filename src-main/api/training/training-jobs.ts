@@ -61,6 +61,8 @@ export class TrainingJobs {
         if (event.type === 'status') this.hub.emit('training:status', { runId, message: event.message });
         else if (event.type === 'progress') {
           const progress = event.progress;
+          // A page opened mid-ensemble catches up with the member that trains, as the live page shows it.
+          if (progress.member && progress.member.index !== run.progress?.member?.index) run.history = [];
           run.progress = progress;
           if (progress.record) run.history.push(progress.record);
           this.hub.emit('training:progress', { runId, progress });

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
-import { MATBENCH_TASKS, runMatbench } from '../../engine/evaluation/matbench';
+import { MATBENCH_TASKS, runMatbench } from '../../engine/studies/matbench';
 import { packageRoot } from '../../engine/paths';
 import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';

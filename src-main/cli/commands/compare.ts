@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_COMPARE_STRATEGIES, parseStrategies, runCompare, type CompareReport } from '../../engine/analysis/compare';
+import { DEFAULT_COMPARE_STRATEGIES, parseStrategies, runCompare, type CompareReport } from '../../engine/studies/compare';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import { createRunDir } from '../../engine/train/run-dir';

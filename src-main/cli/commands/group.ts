@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { FUZZY_DEFAULTS } from '../../engine/analysis/fuzzy-cmeans';
-import { runGroupStudy, type GroupStudy } from '../../engine/analysis/grouping';
+import { runGroupStudy, type GroupStudy } from '../../engine/studies/grouping';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import { createRunDir } from '../../engine/train/run-dir';

@@ -1,6 +1,6 @@
-/** `crucible import DIR FILE`: loads a CSV, TSV, Parquet or XLSX file into a table of the project, all or nothing. */
+/** `crucible import DIR FILE`: loads a data file (data/import/formats.ts) into a table of the project, all or nothing. */
 import type { Command } from 'commander';
-import { describeProblem, importFile, parseCurveSpec, parseLongSpec } from '../../engine/data/import';
+import { describeProblem, formatNames, importFile, parseCurveSpec, parseLongSpec, SOURCE_EXTENSIONS } from '../../engine/data/import';
 import { openProject } from '../../engine/project';
 
 interface ImportCliOptions {
@@ -17,9 +17,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import a CSV, TSV, Parquet or XLSX file into a project table (all or nothing)')
+    .description(`import a ${formatNames()} file into a project table (all or nothing)`)
     .argument('<dir>', 'project folder')
-    .argument('<file>', 'file to import')
+    .argument('<file>', `file to import (${SOURCE_EXTENSIONS.join(' ')})`)
     .option('--table <name>', 'table name (default: the file name, sanitised)')
     .option('--formula-column <column>', 'column holding chemical formulas (default: a column named "formula")')
     .option('--id-column <column>', 'column identifying each row')

@@ -8,11 +8,13 @@ import { registerImport } from './import';
 import { registerInit } from './init';
 import { registerModels } from './models';
 import { registerPredict } from './predict';
+import { registerReport } from './report';
 import { registerServe } from './serve';
 import { registerStart } from './start';
 import { registerSweep } from './sweep';
 import { registerTables } from './tables';
 import { registerTrain } from './train';
+import { registerTune } from './tune';
 
 export const commands: Array<(program: Command) => void> = [
   registerStart,
@@ -22,8 +24,10 @@ export const commands: Array<(program: Command) => void> = [
   registerTables,
   registerTrain,
   registerSweep,
+  registerTune,
   registerCompare,
   registerGroup,
+  registerReport,
   registerExport,
   registerModels,
   registerPredict,

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { formatNames } from '../../engine/data/import/formats';
 import { PROVIDER_REQUESTS, predictBatch, type PredictEvent, type ProviderRequest } from '../../engine/infer/index';
 import { parsePositiveInt } from '../options';
 
@@ -53,9 +54,9 @@ function predictProgress(stream: NodeJS.WriteStream = process.stderr): { onEvent
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('predict every row of a CSV, Parquet or Excel file with a bundle or a training run')
+    .description(`predict every row of a ${formatNames()} file with a bundle or a training run`)
     .argument('<model>', '.crucible bundle, training run folder, or (with --project) a project model name')
-    .argument('<input>', 'CSV, TSV, Parquet or XLSX file with a formula column and/or the descriptor columns')
+    .argument('<input>', `${formatNames()} file with a formula column and/or the descriptor columns`)
     .option('--out <file>', 'predictions file, .csv or .parquet (optional with --project)')
     .option('--provider <p>', 'auto | cuda | cpu', parseProvider, 'auto')
     .option('--batch <n>', 'rows per onnxruntime call (default 4096)', parsePositiveInt)

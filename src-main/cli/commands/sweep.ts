@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
-import { learningCurveCsv, parseFractions, runSweep, sweepTableCsv } from '../../engine/evaluation/sweep';
+import { learningCurveCsv, parseFractions, runSweep, sweepTableCsv } from '../../engine/studies/sweep';
 import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
 

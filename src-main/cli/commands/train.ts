@@ -12,7 +12,8 @@ import { openProject, type Project } from '../../engine/project/index';
 import { loadProjectRun, planProjectRun, projectTrainSettings, readProjectTables } from '../../engine/project-run/index';
 import { loadInitSource } from '../../engine/train/init-from';
 import { createRunDir } from '../../engine/train/run-dir';
-import { runTraining, type LoadedData } from '../../engine/train/run-training';
+import type { LoadedData } from '../../engine/train/run-training';
+import { trainJob } from '../../engine/studies/train-job';
 import { parseBackend, parsePositiveInt, parseSeed } from '../options';
 import { trainingProgress } from '../progress';
 
@@ -85,7 +86,7 @@ export function registerTrain(program: Command): void {
         controller.abort();
       });
       try {
-        const summary = await runTraining({ config, data, runDir, resume: opts.resume, initFrom }, { emit: progress.onEvent, signal: controller.signal });
+        const summary = await trainJob({ config, data, runDir, resume: opts.resume, initFrom }, { emit: progress.onEvent, signal: controller.signal });
         progress.stop();
         process.stdout.write(`${summary.runDir}\n`);
         if (summary.metrics) {
@@ -94,6 +95,11 @@ export function registerTrain(program: Command): void {
               .map(([k, v]) => `${k} ${v.toPrecision(4)}`)
               .join(', ');
             process.stderr.write(`  ${task} (${m.type}) test: ${shown || 'no labelled test rows'}\n`);
+            const iv = m.interval;
+            if (iv)
+              process.stderr.write(
+                `    ${Math.round(iv.coverage * 100)} % intervals: ${(iv.test_coverage * 100).toFixed(1)} % of ${iv.test_rows} test rows inside, mean width ${iv.mean_width.toPrecision(4)}\n`,
+              );
           }
         }
         const forgetting = summary.metrics?.forgetting;

@@ -3,9 +3,9 @@
  * the choice between a descriptor file and featurized formulas, and split settings.
  */
 import { statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DEFAULT_FEATURIZER } from '../data/featurize';
-import type { SourceFormat } from '../project/schema';
+import { formatNames, formatOfFile } from '../data/import/formats';
 import { suggestionHint } from '../util/suggest';
 import { addNotice, configError, describeValue, formatPath, type ConfigScope, type KeyPath } from './problems';
 import type { RunConfig } from './schema';
@@ -15,8 +15,6 @@ type DataConfig = RunConfig['data']['init_args'];
 type SourceConfig = NonNullable<DataConfig['attributes_source']>;
 
 const BASE = ['data', 'init_args'] as const;
-
-const FORMATS: Record<string, SourceFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.parquet': 'parquet', '.pq': 'parquet', '.xlsx': 'xlsx' };
 
 export interface SourceContext {
   /** Folder that relative paths are resolved against (the config file's folder). */
@@ -40,12 +38,12 @@ function resolveSource(scope: ConfigScope, ctx: SourceContext, path: KeyPath, so
       'Write the path itself, relative to the config file’s folder.',
     );
   }
-  const format = FORMATS[extname(source).toLowerCase()];
+  const format = formatOfFile(source);
   if (format === undefined) {
     throw configError(
       scope,
       path,
-      `${formatPath(path)} is ${describeValue(source)}; Crucible reads CSV, TSV, Parquet and Excel (.xlsx) files.`,
+      `${formatPath(path)} is ${describeValue(source)}; Crucible reads ${formatNames('and')} files.`,
       'Save the table as Parquet or CSV (pandas: DataFrame.to_parquet or to_csv).',
     );
   }

@@ -26,6 +26,7 @@ export function toRunConfig(cfg: ResolvedRunConfig): Record<string, unknown> {
       init_args: dataConfig(cfg.data, Object.fromEntries(cfg.tasks.map((t) => [t.name, t.maskingRatio]))),
     },
     trainer: trainerConfig(cfg.trainer),
+    ...(cfg.ensemble && { ensemble: cfg.ensemble }),
   };
 }
 

@@ -11,7 +11,6 @@ const BASE = ['model', 'init_args'] as const;
 
 export interface ModelContext {
   withStructure: boolean;
-  maxEpochs: number;
   taskNames: readonly string[];
 }
 
@@ -96,7 +95,7 @@ export function resolveModel(scope: ConfigScope, m: ModelConfig, ctx: ModelConte
       temperature: m.temperature,
       modalityDropoutP: m.modality_dropout_p,
     },
-    encoderOptimizer: resolveOptimizer(scope, [...BASE, 'shared_block_optimizer'], m.shared_block_optimizer, ENCODER_WEIGHT_DECAY, ctx.maxEpochs),
+    encoderOptimizer: resolveOptimizer(scope, [...BASE, 'shared_block_optimizer'], m.shared_block_optimizer, ENCODER_WEIGHT_DECAY),
     lora: m.lora_rank > 0 ? { rank: m.lora_rank, alpha: m.lora_alpha } : null,
     elements,
   };

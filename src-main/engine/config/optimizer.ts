@@ -1,27 +1,24 @@
-/** Optimiser settings: the seed's OptimizerConfig with its defaults filled in, and back again for dumping. */
-import { VAL_TASK_LOSS } from '../train/metrics';
-import { GAIN_DEFAULTS } from '../train/optim/delta-bar-delta';
-import { addNotice, configError, type ConfigScope, type KeyPath } from './problems';
-import type { OptimizerConfig } from './schema';
-import type { GainSettings, OptimizerSettings, SchedulerSettings } from './types';
+/**
+ * Optimiser settings: the seed's OptimizerConfig with its defaults filled in, the optimiser's and the scheduler's
+ * own options checked by their registries, and back again for dumping.
+ */
+import type { z } from 'zod';
+import { optimizers, optimizerType } from '../train/optim/optimizers/index';
+import { schedulerType } from '../train/optim/schedulers/index';
+import { DEFAULT_LEARNING_RATE } from '../vocabulary';
+import { addNotice, checkWith, configError, formatPath, keyRef, type ConfigScope, type KeyPath } from './problems';
+import { FLAT_OPTIMIZER_KEYS, FLAT_SCHEDULER_KEYS, type OptimizerConfig } from './schema';
+import type { OptimizerSettings, SchedulerSettings } from './types';
+
+/** The seed's OptimizerConfig defaults. */
+const DEFAULT_OPTIMIZER = 'adamw';
+const DEFAULT_SCHEDULER = 'reduce_on_plateau';
 
 /**
- * The seed's OptimizerConfig defaults, except the plateau monitor: the tasks' mean raw validation loss,
- * which (unlike the weighted `val_final_loss`) does not rise when learned task weights grow.
+ * The seed's defaults of its flat scheduler keys where they differ from PyTorch's (the schedulers' own): they
+ * apply to a scheduler that reads the key, unless the option is given either way.
  */
-const DEFAULTS = {
-  optimizer_type: 'adamw',
-  lr: 5e-3,
-  eps: 1e-6,
-  betas: [0.9, 0.999] as [number, number],
-  scheduler_type: 'reduce_on_plateau',
-  mode: 'min',
-  factor: 0.5,
-  patience: 5,
-  min_lr: 1e-4,
-  monitor: VAL_TASK_LOSS,
-  step_size: 10,
-} as const;
+const SEED_SCHEDULER_DEFAULTS: Partial<Record<(typeof FLAT_SCHEDULER_KEYS)[number], unknown>> = { factor: 0.5, patience: 5, min_lr: 1e-4 };
 
 /** Default weight decay of the heads (the seed's OptimizerConfig()) and of the shared block (OptimizerConfig(weight_decay=1e-2)). */
 export const HEAD_WEIGHT_DECAY = 1e-3;
@@ -43,105 +40,92 @@ export function canonicalMonitor(scope: ConfigScope, path: KeyPath, name: string
   return alias;
 }
 
+/** Each option given: its value, the key path it was written at, and whether that is a flat key. */
+type Given = Map<string, { value: unknown; path: KeyPath; flat: boolean }>;
+
 /**
- * Fills in the optimiser at `path` (absent = all defaults); `weightDecay` is the default weight decay,
- * `maxEpochs` the default cosine period.
+ * Checks the options gathered from flat keys and from the `*_options` mapping at `nestedPath` with the schema of
+ * their optimiser or scheduler; a failure is reported at the flat keys' parent or in the mapping, wherever the
+ * first failing option was written.
  */
-export function resolveOptimizer(
+function checkOptions(
   scope: ConfigScope,
-  path: KeyPath,
-  raw: OptimizerConfig | null | undefined,
-  weightDecay: number,
-  maxEpochs: number,
-): OptimizerSettings {
+  schema: z.ZodObject,
+  given: Given,
+  nestedPath: KeyPath,
+  parentPath: KeyPath,
+  subject: string,
+): Record<string, unknown> {
+  const input = Object.fromEntries([...given].map(([name, g]) => [name, g.value]));
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const first = given.get(String(parsed.error.issues[0]?.path[0]));
+  return checkWith(scope, schema, input, first?.flat ? parentPath : nestedPath, subject);
+}
+
+/** Adds the options of the `*_options` mapping at `nestedPath`; one also given as a flat key is an error. */
+function addNested(scope: ConfigScope, given: Given, nested: Record<string, unknown> | undefined, nestedPath: KeyPath): void {
+  for (const [name, value] of Object.entries(nested ?? {})) {
+    const path = [...nestedPath, name];
+    const flat = given.get(name);
+    if (flat) throw configError(scope, path, `${formatPath(path)} sets the same option as ${keyRef(scope, flat.path)}.`, 'Keep one of them.');
+    given.set(name, { value, path, flat: false });
+  }
+}
+
+/** Fills in the optimiser at `path` (absent = all defaults); `weightDecay` is the default weight decay. */
+export function resolveOptimizer(scope: ConfigScope, path: KeyPath, raw: OptimizerConfig | null | undefined, weightDecay: number): OptimizerSettings {
   const o = raw ?? {};
-  const type = o.optimizer_type ?? DEFAULTS.optimizer_type;
-  const gains = type === 'delta_bar_delta' ? resolveGains(scope, path, o) : undefined;
-  if (!gains && (o.momentum !== undefined || o.gains !== undefined)) {
-    addNotice(
-      scope,
-      [...path, o.gains !== undefined ? 'gains' : 'momentum'],
-      `momentum and gains apply to optimizer_type delta_bar_delta only; the ${type} optimiser ignores them.`,
-    );
+  const type = optimizerType(o.optimizer_type ?? DEFAULT_OPTIMIZER)!;
+  const given: Given = new Map();
+  for (const key of FLAT_OPTIMIZER_KEYS) {
+    if (o[key] === undefined) continue;
+    if (Object.hasOwn(type.options.shape, key)) given.set(key, { value: o[key], path: [...path, key], flat: true });
+    else {
+      const readers = Object.values(optimizers).filter((t) => Object.hasOwn(t.options.shape, key));
+      addNotice(scope, [...path, key], `${key} applies to optimizer_type ${readers.map((t) => t.id).join(' and ')} only; the ${type.id} optimiser ignores it.`);
+    }
   }
+  const nestedPath = [...path, 'optimizer_options'];
+  addNested(scope, given, o.optimizer_options, nestedPath);
   return {
-    type,
-    lr: o.lr ?? DEFAULTS.lr,
+    type: type.id,
+    options: checkOptions(scope, type.options, given, nestedPath, path, `optimiser "${type.id}"`),
+    lr: o.lr ?? DEFAULT_LEARNING_RATE.config,
     weightDecay: o.weight_decay ?? weightDecay,
-    eps: o.eps ?? DEFAULTS.eps,
-    betas: o.betas ?? [...DEFAULTS.betas],
     freeze: o.freeze_parameters ?? false,
-    scheduler: resolveScheduler(scope, path, o, maxEpochs),
-    ...(gains && { gains }),
+    scheduler: resolveScheduler(scope, path, o),
   };
 }
 
-function resolveGains(scope: ConfigScope, path: KeyPath, o: OptimizerConfig): GainSettings {
-  const g = o.gains ?? {};
-  const gains = {
-    momentum: o.momentum ?? GAIN_DEFAULTS.momentum,
-    increment: g.increment ?? GAIN_DEFAULTS.increment,
-    decay: g.decay ?? GAIN_DEFAULTS.decay,
-    min: g.min ?? GAIN_DEFAULTS.min,
-    max: g.max ?? GAIN_DEFAULTS.max,
-  };
-  if (gains.min > gains.max) {
-    throw configError(
-      scope,
-      [...path, 'gains', g.max !== undefined ? 'max' : 'min'],
-      `The gains' min (${gains.min}) is above their max (${gains.max}).`,
-      'Give min ≤ max, e.g. min 0.1 and max 10.',
-    );
+/** The scheduler at `path`: the seed's flat keys it reads (with the seed's defaults), then its `scheduler_options`. */
+function resolveScheduler(scope: ConfigScope, path: KeyPath, o: OptimizerConfig): SchedulerSettings {
+  const type = schedulerType(o.scheduler_type === undefined ? DEFAULT_SCHEDULER : (o.scheduler_type ?? 'none'))!;
+  const given: Given = new Map();
+  const seedDefaults = new Map<string, unknown>();
+  for (const key of FLAT_SCHEDULER_KEYS) {
+    const name = type.seedKeys?.[key] ?? key;
+    if (!Object.hasOwn(type.options.shape, name)) continue;
+    if (o[key] !== undefined) given.set(name, { value: o[key], path: [...path, key], flat: true });
+    else if (SEED_SCHEDULER_DEFAULTS[key] !== undefined) seedDefaults.set(name, SEED_SCHEDULER_DEFAULTS[key]);
   }
-  return gains;
-}
-
-function resolveScheduler(scope: ConfigScope, path: KeyPath, o: OptimizerConfig, maxEpochs: number): SchedulerSettings {
-  const type = o.scheduler_type === undefined ? DEFAULTS.scheduler_type : (o.scheduler_type ?? 'none');
-  const factor = o.factor ?? DEFAULTS.factor;
-  const minLr = o.min_lr ?? DEFAULTS.min_lr;
-  switch (type) {
-    case 'none':
-      return { type };
-    case 'step':
-      return { type, stepSize: o.step_size ?? DEFAULTS.step_size, gamma: factor };
-    case 'cosine':
-      return { type, tMax: o.t_max ?? maxEpochs, minLr };
-    case 'reduce_on_plateau':
-      return {
-        type,
-        mode: o.mode ?? DEFAULTS.mode,
-        factor,
-        patience: o.patience ?? DEFAULTS.patience,
-        minLr,
-        monitor: canonicalMonitor(scope, [...path, 'monitor'], o.monitor ?? DEFAULTS.monitor),
-      };
-  }
+  const nestedPath = [...path, 'scheduler_options'];
+  addNested(scope, given, o.scheduler_options, nestedPath);
+  for (const [name, value] of seedDefaults) if (!given.has(name)) given.set(name, { value, path: [...nestedPath, name], flat: false });
+  const options = checkOptions(scope, type.options, given, nestedPath, path, `scheduler "${type.id}"`);
+  if (typeof options.monitor === 'string') options.monitor = canonicalMonitor(scope, given.get('monitor')?.path ?? [...path, 'monitor'], options.monitor);
+  return { type: type.id, options };
 }
 
 /** The config form of `settings`, every value explicit. */
 export function optimizerConfig(settings: OptimizerSettings): OptimizerConfig {
-  const base = {
+  return {
     optimizer_type: settings.type,
     lr: settings.lr,
     weight_decay: settings.weightDecay,
-    eps: settings.eps,
-    betas: settings.betas,
     freeze_parameters: settings.freeze,
-    ...(settings.gains && {
-      momentum: settings.gains.momentum,
-      gains: { increment: settings.gains.increment, decay: settings.gains.decay, min: settings.gains.min, max: settings.gains.max },
-    }),
+    optimizer_options: settings.options,
+    scheduler_type: settings.scheduler.type,
+    scheduler_options: settings.scheduler.options,
   };
-  const s = settings.scheduler;
-  switch (s.type) {
-    case 'none':
-      return { ...base, scheduler_type: s.type };
-    case 'step':
-      return { ...base, scheduler_type: s.type, step_size: s.stepSize, factor: s.gamma };
-    case 'cosine':
-      return { ...base, scheduler_type: s.type, t_max: s.tMax, min_lr: s.minLr };
-    case 'reduce_on_plateau':
-      return { ...base, scheduler_type: s.type, mode: s.mode, factor: s.factor, patience: s.patience, min_lr: s.minLr, monitor: s.monitor };
-  }
 }

@@ -107,14 +107,13 @@ export function resolveRunConfig(raw: unknown, options: ResolveOptions): Resolve
       [['model', 'init_args', 'with_structure'], m.with_structure],
       [['data', 'init_args', 'with_structure'], d.with_structure],
     ]) ?? false;
-  const { model, taskWeights } = resolveModel(scope, m, { withStructure, maxEpochs: trainer.maxEpochs, taskNames });
+  const { model, taskWeights } = resolveModel(scope, m, { withStructure, taskNames });
   const data = resolveData(scope, { baseDir: options.baseDir, projectTables: options.projectTables }, d, withStructure);
   checkFeaturizerWidth(scope, model, data.featurizer);
   const tasks = resolveTasks(
     {
       scope,
       depositDim: model.depositDim,
-      maxEpochs: trainer.maxEpochs,
       maskingRatios: d.task_masking_ratios ?? {},
       lossWeights: taskWeights,
       lora: { rank: m.lora_rank, alpha: m.lora_alpha },
@@ -130,6 +129,7 @@ export function resolveRunConfig(raw: unknown, options: ResolveOptions): Resolve
     tasks,
     data,
     trainer,
+    ensemble: cfg.ensemble ?? null,
   };
   if (options.onNotice) [...scope.notices].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)).forEach(options.onNotice);
   return resolved;

@@ -5,9 +5,11 @@
  * depend on its head, and the head registry checks those (see tasks.ts).
  */
 import { z } from 'zod';
+import { optimizers } from '../train/optim/optimizers/index';
+import { schedulers } from '../train/optim/schedulers/index';
 import { weightings } from '../train/weighting/index';
 import { FEATURIZER_IDS, type FeaturizerId } from '../data/featurize';
-import { BACKENDS } from '../vocabulary';
+import { BACKENDS, TASK_KINDS, type TaskKind } from '../vocabulary';
 import type { ActivationName } from '../model/ops/ops';
 
 const squash = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
@@ -52,46 +54,24 @@ export const SourceSchema = z.union([z.string().min(1), z.strictObject({ table: 
   error: 'expected a file path or { table: <project table name> }',
 });
 
-export const SCHEDULER_TYPES = ['none', 'step', 'cosine', 'reduce_on_plateau'] as const;
-/** `delta_bar_delta`: momentum SGD with adaptive per-weight gains (train/optim/delta-bar-delta.ts). */
-export const OPTIMIZER_TYPES = ['adam', 'adamw', 'delta_bar_delta'] as const;
+/** The aliases `scheduler_type` accepts, from each scheduler's own list. */
+const SCHEDULER_ALIASES: Record<string, string> = Object.fromEntries(
+  Object.values(schedulers).flatMap((s) => (s.aliases ?? []).map((alias) => [alias, s.id] as const)),
+);
 
-/**
- * An optimiser and its learning-rate schedule (the seed's OptimizerConfig). Every key is optional: defaults are
- * filled at resolution because the shared block and the heads differ in weight decay. Keys of other schedulers are
- * accepted and ignored, as in the seed (its sample configs set `patience` with `StepLR`).
- */
-export const OptimizerConfigSchema = z.strictObject({
-  optimizer_type: looseEnum(OPTIMIZER_TYPES).optional(),
-  lr: z.number().positive().optional(),
-  /** delta_bar_delta: momentum μ of the SGD update (default 0.9). */
-  momentum: z.number().min(0).lt(1).optional(),
-  /**
-   * delta_bar_delta: each weight's gain grows by `increment` while its gradient keeps its sign, is multiplied
-   * by `decay` when the sign flips, and stays within [`min`, `max`] (defaults 0.05, 0.95, 0.1, 10).
-   */
-  gains: z
-    .strictObject({
-      increment: z.number().nonnegative().optional(),
-      decay: z.number().gt(0).max(1).optional(),
-      min: z.number().positive().optional(),
-      max: z.number().positive().optional(),
-    })
-    .optional(),
-  weight_decay: z.number().nonnegative().optional(),
-  eps: z.number().positive().optional(),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
-  freeze_parameters: z.boolean().optional(),
-  /** The seed's `ReduceLROnPlateau` / `StepLR` / `None`, or Crucible's snake_case names; null = none. */
-  scheduler_type: looseEnum(SCHEDULER_TYPES, {
-    reducelronplateau: 'reduce_on_plateau',
-    plateau: 'reduce_on_plateau',
-    steplr: 'step',
-    cosineannealing: 'cosine',
-    cosineannealinglr: 'cosine',
-  })
-    .nullable()
-    .optional(),
+/** An optimiser's or a scheduler's own options under their own names, checked by that optimiser or scheduler. */
+const ownOptions = z.record(z.string(), z.unknown()).optional();
+
+/** Optimiser options written flat, read by name and checked by the optimiser chosen: Adam's and AdamW's (the seed's) and delta_bar_delta's. */
+const FLAT_OPTIMIZER_OPTIONS = {
+  betas: z.unknown().optional(),
+  eps: z.unknown().optional(),
+  momentum: z.unknown().optional(),
+  gains: z.unknown().optional(),
+};
+
+/** The seed's scheduler keys, read by the scheduler chosen, by name or through its `seedKeys`. */
+const FLAT_SCHEDULER_OPTIONS = {
   mode: z.enum(['min', 'max']).optional(),
   /** reduce_on_plateau: the factor applied to the rate; step: the decay per step (the seed's StepLR gamma). */
   factor: z.number().positive().lt(1).optional(),
@@ -102,11 +82,38 @@ export const OptimizerConfigSchema = z.strictObject({
   step_size: positiveInt.optional(),
   /** cosine: epochs of one half-period (default: trainer.max_epochs). */
   t_max: positiveInt.optional(),
+};
+
+export const FLAT_OPTIMIZER_KEYS = Object.keys(FLAT_OPTIMIZER_OPTIONS) as (keyof typeof FLAT_OPTIMIZER_OPTIONS)[];
+export const FLAT_SCHEDULER_KEYS = Object.keys(FLAT_SCHEDULER_OPTIONS) as (keyof typeof FLAT_SCHEDULER_OPTIONS)[];
+
+/**
+ * An optimiser and its learning-rate schedule (the seed's OptimizerConfig). Every key is optional: defaults are
+ * filled at resolution because the shared block and the heads differ in weight decay. The optimiser and the
+ * scheduler are registry ids, and each checks its own options, given under `optimizer_options` /
+ * `scheduler_options` or as the flat keys above (config/optimizer.ts). Flat keys another optimiser reads are
+ * noted as ignored; those of other schedulers are accepted silently, as in the seed (its sample configs set
+ * `patience` with `StepLR`).
+ */
+export const OptimizerConfigSchema = z.strictObject({
+  optimizer_type: looseEnum(Object.keys(optimizers) as [string, ...string[]]).optional(),
+  lr: z.number().positive().optional(),
+  weight_decay: z.number().nonnegative().optional(),
+  freeze_parameters: z.boolean().optional(),
+  optimizer_options: ownOptions,
+  ...FLAT_OPTIMIZER_OPTIONS,
+  /** The seed's `ReduceLROnPlateau` / `StepLR` / `None`, or Crucible's snake_case names; null = none. */
+  scheduler_type: looseEnum(Object.keys(schedulers) as [string, ...string[]], SCHEDULER_ALIASES)
+    .nullable()
+    .optional(),
+  scheduler_options: ownOptions,
+  ...FLAT_SCHEDULER_OPTIONS,
   interval: z.literal('epoch', { error: 'Crucible steps schedulers once per epoch; expected "epoch"' }).optional(),
   frequency: z.literal(1, { error: 'Crucible steps schedulers every epoch; expected 1' }).optional(),
 });
 
-export const TASK_TYPES = ['regression', 'classification', 'sequence', 'kernel_regression'] as const;
+/** The task kinds, and the newer seed's `KernelRegression`, which is a sequence task. */
+export const TASK_TYPES = [...TASK_KINDS, 'kernel_regression'] as const;
 
 /**
  * One task (the seed's Regression/Classification/SequenceTaskConfig). These are the keys every head shares; the
@@ -154,7 +161,7 @@ export const COMMON_TASK_KEYS: readonly string[] = Object.keys(TaskConfigSchema.
  * configs the seed's initialisation and encoding switches. A head without such an option ignores it with a notice
  * instead of failing, so seed configs run unchanged.
  */
-export const SEED_GENERIC_HEAD_KEYS: Record<'regression' | 'classification' | 'sequence', readonly string[]> = {
+export const SEED_GENERIC_HEAD_KEYS: Record<TaskKind, readonly string[]> = {
   regression: ['norm', 'residual'],
   classification: ['norm', 'residual'],
   sequence: [
@@ -412,6 +419,17 @@ export const WeightingSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).prefault({}),
 });
 
+/**
+ * Crucible: a deep ensemble. `size` members train on the same split from different seeds; predictions are
+ * their mean, with the members' spread as a per-row std, calibrated on the validation split into an
+ * interval with the stated coverage (split conformal).
+ */
+export const EnsembleSchema = z.strictObject({
+  size: z.number().int().min(2, { error: 'an ensemble needs at least 2 members' }).max(32, { error: 'at most 32 members' }),
+  /** The intervals' target coverage on new data, e.g. 0.9 for 90 %. */
+  coverage: z.number().gt(0).lt(1, { error: 'coverage is a fraction between 0 and 1, e.g. 0.9' }).default(0.9),
+});
+
 export const RunConfigSchema = z.strictObject({
   /** An integer seed; true or false (Lightning's "pick one" / "none") draws a seed, which the resolved config records. Default 42. */
   seed_everything: z.union([z.number().int(), z.boolean()], { error: 'expected a whole number, true or false' }).optional(),
@@ -435,6 +453,7 @@ export const RunConfigSchema = z.strictObject({
     init_args: DataArgsSchema,
   }),
   trainer: TrainerSchema.prefault({}),
+  ensemble: EnsembleSchema.nullable().optional(),
 });
 
 /** A run configuration as written (what the UI edits and a YAML file holds). */

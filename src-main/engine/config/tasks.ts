@@ -26,7 +26,6 @@ const KIND_ONLY_KEYS: Partial<Record<string, readonly TaskKind[]>> = {
 export interface TaskEnv {
   scope: ConfigScope;
   depositDim: number;
-  maxEpochs: number;
   /** `data.init_args.task_masking_ratios`. */
   maskingRatios: Readonly<Record<string, number>>;
   /** Entries of `model.init_args.loss_weights` that name tasks. */
@@ -151,7 +150,7 @@ function resolveTask(env: TaskEnv, index: number, task: TaskConfig): ResolvedTas
     [[...path, 'steps_column'], task.steps_column],
     [[...path, 't_column'], task.t_column],
   ]);
-  const optimizer = resolveOptimizer(env.scope, [...path, 'optimizer'], task.optimizer, HEAD_WEIGHT_DECAY, env.maxEpochs);
+  const optimizer = resolveOptimizer(env.scope, [...path, 'optimizer'], task.optimizer, HEAD_WEIGHT_DECAY);
   optimizer.freeze =
     pickOne(env.scope, [
       [[...path, 'freeze_parameters'], task.freeze_parameters],

@@ -3,37 +3,27 @@ import type { FeaturizerId } from '../data/featurize';
 import type { TaskKind } from '../data/dataset/types';
 import type { BackendRequest } from '../model/backend';
 import type { SourceFormat } from '../project/schema';
-import type { ACTIVATIONS, OPTIMIZER_TYPES, WeightingConfig } from './schema';
+import type { ACTIVATIONS, WeightingConfig } from './schema';
 
 /** Where a table of data comes from. */
 export type ResolvedSource = { kind: 'file'; path: string; format: SourceFormat } | { kind: 'table'; table: string };
 
-export type SchedulerSettings =
-  | { type: 'none' }
-  | { type: 'step'; stepSize: number; gamma: number }
-  | { type: 'cosine'; tMax: number; minLr: number }
-  | { type: 'reduce_on_plateau'; mode: 'min' | 'max'; factor: number; patience: number; minLr: number; monitor: string };
+/** A learning-rate schedule: a scheduler registry id (train/optim/schedulers) and its own options, defaults filled. */
+export interface SchedulerSettings {
+  type: string;
+  options: Record<string, unknown>;
+}
 
 export interface OptimizerSettings {
-  type: (typeof OPTIMIZER_TYPES)[number];
+  /** An optimiser registry id (train/optim/optimizers), e.g. 'adamw'. */
+  type: string;
+  /** That optimiser's own options (Adam's betas and eps, delta_bar_delta's momentum and gains, …), defaults filled. */
+  options: Record<string, unknown>;
   lr: number;
   weightDecay: number;
-  eps: number;
-  betas: [number, number];
   /** The parameters this optimiser owns are frozen (seed: `freeze_parameters`). */
   freeze: boolean;
   scheduler: SchedulerSettings;
-  /** Present exactly when `type` is 'delta_bar_delta': momentum and the per-weight gain rule. */
-  gains?: GainSettings;
-}
-
-/** Momentum SGD with delta-bar-delta gains (see train/optim/delta-bar-delta.ts for the update). */
-export interface GainSettings {
-  momentum: number;
-  increment: number;
-  decay: number;
-  min: number;
-  max: number;
 }
 
 export interface LoraSettings {
@@ -152,6 +142,8 @@ export interface ResolvedRunConfig {
   tasks: ResolvedTask[];
   data: ResolvedData;
   trainer: ResolvedTrainer;
+  /** A deep ensemble of `size` members with conformal intervals of `coverage`; null = one model. */
+  ensemble: { size: number; coverage: number } | null;
 }
 
 /** Values from command-line flags (`--max-epochs`, `--seed`, `--backend`), applied over the file's. */

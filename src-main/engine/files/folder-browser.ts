@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { extensionOf, SOURCE_EXTENSIONS } from '../data/import/formats';
 import { CrucibleError } from '../errors';
+import { BUNDLE_EXTENSION } from '../export/bundle/members';
 import { PROJECT_FILE } from '../project/layout';
 
 export interface FolderEntry {
@@ -23,7 +25,8 @@ export interface FolderListing {
   roots: string[];
 }
 
-const DATA_FILE_PATTERN = /\.(csv|tsv|txt|parquet|xlsx|crucible)$/i;
+/** The files a page may pick: data to import or predict on, and model bundles. */
+const PICKABLE_EXTENSIONS = new Set([...SOURCE_EXTENSIONS, BUNDLE_EXTENSION]);
 
 export class FolderBrowser {
   readonly roots: string[];
@@ -63,7 +66,8 @@ export class FolderBrowser {
       if (dirent.name.startsWith('.')) continue;
       const full = join(dir, dirent.name);
       if (dirent.isDirectory()) entries.push({ name: dirent.name, path: full, kind: existsSync(join(full, PROJECT_FILE)) ? 'project' : 'folder' });
-      else if (opts.files && dirent.isFile() && DATA_FILE_PATTERN.test(dirent.name)) entries.push({ name: dirent.name, path: full, kind: 'file' });
+      else if (opts.files && dirent.isFile() && PICKABLE_EXTENSIONS.has(extensionOf(dirent.name)))
+        entries.push({ name: dirent.name, path: full, kind: 'file' });
     }
     entries.sort((a, b) => ((a.kind === 'file') === (b.kind === 'file') ? a.name.localeCompare(b.name) : a.kind === 'file' ? 1 : -1));
     const atRoot = this.roots.includes(dir);

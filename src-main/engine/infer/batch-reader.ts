@@ -3,6 +3,7 @@
  * descriptor buffer (or descriptor columns copied in), structure descriptors with their has-structure flag,
  * and each row's own x values for sequence tasks that take them. Rows that cannot be used are reported.
  */
+import { formulaKeyOrNull } from '../data/formula/canonical';
 import { RID } from '../data/import/relation';
 import { quoteIdentifier } from '../data/store/identifiers';
 import type { SqlConnection } from '../data/store/sql-connection';
@@ -29,6 +30,8 @@ export interface Batch {
   rowSteps: Map<string, (Float32Array | null)[]>;
   /** 1 where the row's descriptors could be computed. */
   ok: Uint8Array;
+  /** With formulas featurized: each row's canonical formula, null where the text is no formula. */
+  canonical?: (string | null)[];
   failures: RowFailure[];
 }
 
@@ -123,9 +126,12 @@ export class BatchReader {
     const failures: RowFailure[] = [];
     const x = this.x.subarray(0, n * this.width.descriptors);
     const ok = this.ok.subarray(0, n).fill(1);
+    let canonical: Batch['canonical'];
     if (plan.descriptors.kind === 'featurize') {
       const { column, featurizer } = plan.descriptors;
-      for (const f of featurizer.featurizeInto(await this.formulas(column, start, n), x)) {
+      const formulas = await this.formulas(column, start, n);
+      canonical = formulas.map((f) => (f === null ? null : formulaKeyOrNull(f)));
+      for (const f of featurizer.featurizeInto(formulas, x)) {
         ok[f.index] = 0;
         failures.push({ index: start + f.index, column, reason: f.hint ? `${f.reason} ${f.hint}` : f.reason });
       }
@@ -165,6 +171,6 @@ export class BatchReader {
         }),
       );
     }
-    return { start, n, x, structure, rowSteps, ok, failures };
+    return { start, n, x, structure, rowSteps, ok, failures, ...(canonical && { canonical }) };
   }
 }

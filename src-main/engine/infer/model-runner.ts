@@ -10,7 +10,18 @@ import type { InputPlan } from './input-plan';
 import type { ModelSession } from './ort-session';
 
 /** A task's predictions for a batch: an n × width matrix, or per row (null where the row was not predicted). */
-export type TaskPrediction = { kind: 'matrix'; data: Float32Array; width: number } | { kind: 'rows'; rows: (Float32Array | null)[] };
+export type TaskPrediction =
+  | { kind: 'matrix'; data: Float32Array; width: number; /** Ensembles' calibrated tasks: per row. */ uncertainty?: Uncertainty }
+  | { kind: 'rows'; rows: (Float32Array | null)[] };
+
+/** An ensemble's spread and conformal interval bounds, one value per row. */
+export interface Uncertainty {
+  std: Float32Array;
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+const UNCERTAINTY = ['std', 'lo', 'hi'] as const;
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -77,11 +88,13 @@ export class ModelRunner {
     if (onGrid.length > 0) {
       const results = await this.session.session.run(
         this.baseFeeds(batch.n, batch.x, batch.structure),
-        onGrid.map((t) => t.output),
+        onGrid.flatMap((t) => [t.output, ...(t.uncertainty ? UNCERTAINTY.map((k) => t.uncertainty![k]) : [])]),
       );
       for (const t of onGrid) {
         const result = results[t.output];
-        out.set(t.name, { kind: 'matrix', data: result.data as Float32Array, width: Number(result.dims[1]) });
+        const u = t.uncertainty;
+        const uncertainty = u && (Object.fromEntries(UNCERTAINTY.map((k) => [k, results[u[k]].data as Float32Array])) as unknown as Uncertainty);
+        out.set(t.name, { kind: 'matrix', data: result.data as Float32Array, width: Number(result.dims[1]), ...(uncertainty && { uncertainty }) });
       }
     }
     for (const t of this.manifest.tasks) {

@@ -152,7 +152,7 @@ async function predictAll(
     if (ctx.signal.aborted) throw new CrucibleError('cancelled', 'Prediction cancelled; no output was written.');
     const n = Math.min(batchSize, rowCount - start);
     const batch = await reader.read(start, n);
-    predictions.append(start, n, batch.ok, await runner.run(batch));
+    predictions.append(start, n, batch.ok, await runner.run(batch), batch.canonical);
     counts.failureCount += batch.failures.length;
     for (let r = 0; r < n; r++) counts.rowsWithoutPredictions += 1 - batch.ok[r];
     for (const f of batch.failures) if (counts.failures.length < MAX_REPORTED_FAILURES) counts.failures.push(f);
@@ -206,7 +206,7 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
     reader = batches;
     const runner = new ModelRunner(session, manifest, plan, batchSize);
     return await store.transaction(async (sql) => {
-      const predictions = await PredictionTable.create(sql, `${INTERNAL_TABLE_PREFIX}predictions_${suffix}`, manifest);
+      const predictions = await PredictionTable.create(sql, `${INTERNAL_TABLE_PREFIX}predictions_${suffix}`, manifest, plan.descriptors.kind === 'featurize');
       let counts: BatchCounts;
       try {
         counts = await predictAll(batches, runner, predictions, input.rowCount, batchSize, ctx, started);

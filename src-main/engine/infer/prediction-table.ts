@@ -2,9 +2,12 @@
  * The predictions of a run as a scratch DuckDB table (appended in data chunks, never row objects), and the
  * SELECT that joins them to the kept input columns under the user's names: one column per regression or
  * curve task (curves as lists, written as JSON arrays in CSV), the class label and one probability column
- * per class for classification, and the x-grid beside curves predicted on the model's grid.
+ * per class for classification, an ensemble's std and interval bounds (`<task>_std`, `_lo`, `_hi`), and the
+ * x-grid beside curves predicted on the model's grid. Formulas stay as the input wrote them, with each row's
+ * canonical formula in its own column right after them.
  */
-import { DuckDBDataChunk, FLOAT, INTEGER, LIST, listValue, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk, FLOAT, INTEGER, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import { FORMULA_CANONICAL } from '../data/formula/canonical';
 import { RID } from '../data/import/relation';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import type { SqlConnection } from '../data/store/sql-connection';
@@ -21,13 +24,19 @@ interface StoredColumn {
   sqlType: string;
 }
 
-/** The stored columns of task number `i`: t{i} (values, list or class index), then t{i}_p{k} per class. */
+/** An ensemble's per-row uncertainty columns of a task, in order (suffixes of the stored and the output names). */
+const UNCERTAINTY = ['std', 'lo', 'hi'] as const;
+
+const floatColumn = (name: string): StoredColumn => ({ name, type: FLOAT, sqlType: 'FLOAT' });
+
+/** The stored columns of task number `i`: t{i} (values, list or class index), then t{i}_p{k} per class, or t{i}_std, _lo, _hi. */
 function taskColumns(task: ManifestTask, i: number): StoredColumn[] {
   const list = task.kind === 'sequence' || task.width > 1;
   if (task.kind === 'classification') {
-    return [{ name: `t${i}`, type: INTEGER, sqlType: 'INTEGER' }, ...task.classes!.map((_, k) => ({ name: `t${i}_p${k}`, type: FLOAT, sqlType: 'FLOAT' }))];
+    return [{ name: `t${i}`, type: INTEGER, sqlType: 'INTEGER' }, ...task.classes!.map((_, k) => floatColumn(`t${i}_p${k}`))];
   }
-  return [list ? { name: `t${i}`, type: LIST(FLOAT), sqlType: 'FLOAT[]' } : { name: `t${i}`, type: FLOAT, sqlType: 'FLOAT' }];
+  if (list) return [{ name: `t${i}`, type: LIST(FLOAT), sqlType: 'FLOAT[]' }];
+  return [floatColumn(`t${i}`), ...(task.uncertainty ? UNCERTAINTY.map((k) => floatColumn(`t${i}_${k}`)) : [])];
 }
 
 export interface OutputSelect {
@@ -45,18 +54,27 @@ export class PredictionTable {
     readonly name: string,
     private readonly manifest: BundleManifest,
     private readonly appender: DuckDBAppender,
+    private readonly canonical: boolean,
   ) {
-    this.types = [INTEGER, ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => c.type))];
+    this.types = [INTEGER, ...(canonical ? [VARCHAR] : []), ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => c.type))];
   }
 
-  static async create(sql: SqlConnection, name: string, manifest: BundleManifest): Promise<PredictionTable> {
-    const columns = [`${RID} INTEGER`, ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => `${c.name} ${c.sqlType}`))];
+  /** `canonical`: the rows' canonical formulas are stored too (when the input's formulas are featurized). */
+  static async create(sql: SqlConnection, name: string, manifest: BundleManifest, canonical: boolean): Promise<PredictionTable> {
+    const columns = [
+      `${RID} INTEGER`,
+      ...(canonical ? ['canonical VARCHAR'] : []),
+      ...manifest.tasks.flatMap((t, i) => taskColumns(t, i).map((c) => `${c.name} ${c.sqlType}`)),
+    ];
     await sql.run(`CREATE TABLE ${quoteIdentifier(name)} (${columns.join(', ')})`);
-    return new PredictionTable(name, manifest, await sql.appender(name));
+    return new PredictionTable(name, manifest, await sql.appender(name), canonical);
   }
 
-  /** Appends a batch's predictions; rows with `ok` 0 (or no prediction for a task) get NULLs. */
-  append(start: number, n: number, ok: Uint8Array, predictions: Map<string, TaskPrediction>): void {
+  /**
+   * Appends a batch's predictions; rows with `ok` 0 (or no prediction for a task) get NULLs. `canonical` holds the
+   * batch's canonical formulas (null where a row's text is no formula) when the table stores them.
+   */
+  append(start: number, n: number, ok: Uint8Array, predictions: Map<string, TaskPrediction>, canonical?: readonly (string | null)[]): void {
     for (let from = 0; from < n; from += CHUNK_ROWS) {
       const rows = Math.min(CHUNK_ROWS, n - from);
       const chunk = DuckDBDataChunk.create(this.types, rows);
@@ -64,6 +82,11 @@ export class PredictionTable {
       for (let r = 0; r < rows; r++) rid.setItem(r, start + from + r);
       rid.flush();
       let column = 1;
+      if (this.canonical) {
+        const keys = chunk.getColumnVector(column++);
+        for (let r = 0; r < rows; r++) keys.setItem(r, canonical?.[from + r] ?? null);
+        keys.flush();
+      }
       for (const task of this.manifest.tasks) column = this.setTask(chunk, column, task, predictions.get(task.name)!, ok, from, rows);
       this.appender.appendDataChunk(chunk);
     }
@@ -107,7 +130,14 @@ export class PredictionTable {
       else values.setItem(r, width === 1 && task.kind === 'regression' ? data[base] : listValue(Array.from(data.subarray(base, base + width))));
     }
     values.flush();
-    return column + 1;
+    if (!task.uncertainty || !p.uncertainty) return column + 1;
+    UNCERTAINTY.forEach((k, j) => {
+      const vector = chunk.getColumnVector(column + 1 + j);
+      const source = p.uncertainty![k];
+      for (let r = 0; r < rows; r++) vector.setItem(r, ok[from + r] ? source[from + r] : null);
+      vector.flush();
+    });
+    return column + 1 + UNCERTAINTY.length;
   }
 
   close(): void {
@@ -123,13 +153,19 @@ export class PredictionTable {
       taken.add(name);
       return name;
     };
-    const select = plan.keep.map((c) => `i.${quoteIdentifier(c)}`);
-    const columns = [...plan.keep];
+    const select: string[] = [];
+    const columns: string[] = [];
     const curves: OutputSelect['curves'] = [];
     const add = (expr: string, name: string) => {
       select.push(`${expr} AS ${quoteIdentifier(name)}`);
       columns.push(name);
     };
+    const formula = plan.descriptors.kind === 'featurize' ? plan.descriptors.column : null;
+    for (const c of plan.keep) {
+      add(`i.${quoteIdentifier(c)}`, c);
+      if (this.canonical && c === formula) add('p.canonical', named(FORMULA_CANONICAL));
+    }
+    if (this.canonical && (formula === null || !plan.keep.includes(formula))) add('p.canonical', named(FORMULA_CANONICAL));
     this.manifest.tasks.forEach((task, i) => {
       const name = named(task.name);
       if (task.kind === 'classification') {
@@ -138,6 +174,7 @@ export class PredictionTable {
         return;
       }
       add(`p.t${i}`, name);
+      if (task.uncertainty) for (const k of UNCERTAINTY) add(`p.t${i}_${k}`, named(`${task.name}_${k}`));
       const steps = plan.steps.get(task.name);
       if (steps?.kind === 'grid') {
         const x = named(`${task.name}_${steps.column ?? 'steps'}`);

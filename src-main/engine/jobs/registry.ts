@@ -1,10 +1,11 @@
 /** The jobs a worker thread can run, by kind. Adding a long job = one function + one line here. */
-import { runTraining, type RunSummary, type RunTrainingInput, type TrainingEvent } from '../train/run-training';
+import type { RunSummary, RunTrainingInput, TrainingEvent } from '../train/run-training';
+import { trainJob } from '../studies/train-job';
 import { predictBatch } from '../infer/predict';
 import type { JobFunction } from './job';
 
 export const jobs = {
-  train: runTraining as JobFunction<RunTrainingInput, TrainingEvent, RunSummary>,
+  train: trainJob as JobFunction<RunTrainingInput, TrainingEvent, RunSummary>,
   predict: predictBatch,
 };
 

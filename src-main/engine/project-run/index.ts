@@ -3,7 +3,7 @@ export { checkTasks, requireValidTasks, type CheckedTable, type TaskCheck, type 
 export { applyFineTune, describeSource, loadFineTuneSource, type FineTuneRequest, type FineTuneSource, type SourceView } from './fine-tune';
 export { countLabelledRows, type SplitCounts } from './label-counts';
 export { projectTrainSettings, saveProjectTasks, saveTrainSettings } from './project-settings';
-export { listProjectRuns, projectRunDir, readProjectRunPredictions } from './project-runs';
+export { listProjectRuns, projectRunDir, projectRunReport, readProjectRunPredictions } from './project-runs';
 export { describeTables, readProjectTables, type ProjectTable } from './project-tables';
 export { buildRunConfig, projectRunConfig } from './run-config';
 export { loadProjectRun, planProjectRun, type LoadedProjectRun, type ProjectRunPlan, type ProjectRunRequest } from './run-plan';

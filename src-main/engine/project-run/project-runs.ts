@@ -1,10 +1,10 @@
-/** The runs of a project: a run id's folder (never outside runs/), the runs list, and test predictions with each curve's x values. */
+/** The runs of a project: a run id's folder (never outside runs/), the runs list, test predictions with each curve's x values, reports. */
 import { existsSync } from 'node:fs';
 import type { DataStore } from '../data/store/data-store';
-import { quoteIdentifier } from '../data/store/identifiers';
 import { CrucibleError } from '../errors';
 import type { Project } from '../project/project';
-import { listRunSummaries, readRunPredictions, type RunPredictions, type RunSummary } from '../run-folder/index';
+import { runReport } from '../report/index';
+import { listRunSummaries, readRunPredictions, stepsById, type RunPredictions, type RunSummary, type StepsLookup } from '../run-folder/index';
 import { pathForId } from '../util/id-path';
 
 /** The folder of run `runId` inside the project; refuses ids that are not one plain folder name of runs/. */
@@ -20,29 +20,12 @@ export function listProjectRuns(project: Project, isRunning: (runId: string) => 
   return listRunSummaries(project.runsDir, isRunning);
 }
 
-/** The x values of each row, by id, from the steps column of the table the run trained on (empty when either column is gone). */
-async function stepsById(store: DataStore, table: string, idColumn: string | null, stepsColumn: string): Promise<Map<string, number[]>> {
-  const info = await store.table(table);
-  const id = idColumn ?? info.columns[0].name;
-  if (!info.columns.some((c) => c.name === stepsColumn) || !info.columns.some((c) => c.name === id)) return new Map();
-  const rows = await store.sql.rows<{ id: string | null; x: number[] | null }>(
-    `SELECT CAST(${quoteIdentifier(id)} AS VARCHAR) AS id, ${quoteIdentifier(stepsColumn)} AS x FROM ${quoteIdentifier(table)}`,
-  );
-  const out = new Map<string, number[]>();
-  for (const r of rows) if (r.id !== null && r.x && !out.has(r.id)) out.set(r.id, r.x);
-  return out;
-}
+/** Opens the project's database for `work` (the app queues it, see Session.withStore). */
+type WithStore = <T>(work: (store: DataStore) => Promise<T>) => Promise<T>;
 
-/**
- * A project run's test predictions with, for curves, each row's x values from the project table.
- * `withStore` opens the project's database (the app queues it, see Session.withStore).
- */
-export function readProjectRunPredictions(
-  project: Project,
-  runId: string,
-  withStore: <T>(work: (store: DataStore) => Promise<T>) => Promise<T>,
-): Promise<RunPredictions> {
-  return readRunPredictions(projectRunDir(project, runId), async (curves, header) => {
+/** Each curve's x values, by row id, from the project table the run trained on. */
+function projectSteps(project: Project, withStore: WithStore): StepsLookup {
+  return async (curves, header) => {
     const steps = new Map<string, Map<string, number[]>>();
     const table = header.table;
     if (table === null || !project.table(table)) return steps;
@@ -50,5 +33,15 @@ export function readProjectRunPredictions(
       for (const t of curves) steps.set(t.name, await stepsById(store, table, header.idColumn, t.stepsColumn!));
     });
     return steps;
-  });
+  };
+}
+
+/** A project run's test predictions with, for curves, each row's x values from the project table. */
+export function readProjectRunPredictions(project: Project, runId: string, withStore: WithStore): Promise<RunPredictions> {
+  return readRunPredictions(projectRunDir(project, runId), projectSteps(project, withStore));
+}
+
+/** A project run's HTML report (see engine/report), its curves on the project table's x values. */
+export function projectRunReport(project: Project, runId: string, withStore: WithStore): Promise<string> {
+  return runReport(projectRunDir(project, runId), { steps: projectSteps(project, withStore) });
 }

@@ -32,6 +32,7 @@ export function buildRunConfig(table: TableMeta, tasks: readonly TaskSpec[], s: 
     seed_everything: s.seed,
     experiment_name: s.name.trim() || null,
     backend: s.backend,
+    ...(s.ensembleSize > 1 && { ensemble: { size: s.ensembleSize, coverage: s.intervalCoverage } }),
     weighting: { strategy: s.strategy },
     model: {
       init_args: {

@@ -1,5 +1,6 @@
 /** The shape of project.json at the current format version, checked with zod; the plain typed description of a project. */
 import { z } from 'zod';
+import { SOURCE_FORMAT_IDS } from '../data/import/formats';
 import { TaskSpecSchema } from './tasks';
 import { TrainSettingsSchema } from './train-settings';
 
@@ -9,7 +10,8 @@ export const CURRENT_FORMAT_VERSION = 2;
 /** What a table's rows are, guessed at import: materials with properties, per-element data, or anything else. */
 export const TableRoleSchema = z.enum(['samples', 'element-properties', 'other']);
 
-export const SourceFormatSchema = z.enum(['csv', 'tsv', 'parquet', 'xlsx']);
+/** The format a table was imported from (data/import/formats.ts). */
+export const SourceFormatSchema = z.enum(SOURCE_FORMAT_IDS);
 
 /** A list column `y` measured on the list column `x` of the same row (equal lengths row by row). */
 export const CurveSchema = z.object({ y: z.string().min(1), x: z.string().min(1) });
@@ -67,7 +69,7 @@ export const ProjectFileSchema = z
   .superRefine(uniqueNames);
 
 export type TableRole = z.infer<typeof TableRoleSchema>;
-export type SourceFormat = z.infer<typeof SourceFormatSchema>;
+export type { SourceFormat } from '../data/import/formats';
 export type Curve = z.infer<typeof CurveSchema>;
 export type LongFormat = z.infer<typeof LongFormatSchema>;
 export type TableMeta = z.infer<typeof TableMetaSchema>;

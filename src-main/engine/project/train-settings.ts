@@ -3,7 +3,7 @@
  * project.json `defaults.training`. Pure: the API contract validates the form with this schema.
  */
 import { z } from 'zod';
-import { BACKENDS } from '../vocabulary';
+import { BACKENDS, DEFAULT_LEARNING_RATE } from '../vocabulary';
 
 export const TrainSettingsSchema = z
   .object({
@@ -31,14 +31,18 @@ export const TrainSettingsSchema = z
     featurizer: z.string().min(1),
     /** Widths of the shared encoder after the input (the last is the deposit width). */
     sharedDims: z.array(z.number().int().min(1).max(4096)).min(1).max(8),
+    /**
+     * Models trained from different seeds whose mean predicts, with a spread and a calibrated interval; 1 = one model.
+     * Defaults, because project files written before ensembles lack the field and must still open.
+     */
+    ensembleSize: z.number().int().min(1).max(32).default(1),
+    /** The ensemble's intervals' target coverage on new data (0.9 = 90 %). */
+    intervalCoverage: z.number().min(0.5).max(0.99).default(0.9),
   })
   .strict();
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;
 
-/**
- * What a project trains with before anyone changes anything. The learning rate is lower than the seed's
- * YAML default (5e-3, config/optimizer.ts) because here one rate drives every group, the encoder included.
- */
+/** What a project trains with before anyone changes anything. */
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   name: '',
   strategy: 'uncertainty',
@@ -47,11 +51,13 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   patience: 15,
   seed: 42,
   batchSize: 64,
-  learningRate: 0.001,
+  learningRate: DEFAULT_LEARNING_RATE.project,
   valSplit: 0.1,
   testSplit: 0.1,
   featurizer: 'magpie',
   sharedDims: [256, 128],
+  ensembleSize: 1,
+  intervalCoverage: 0.9,
 };
 
 /** Saved settings of an older or hand-edited file: each missing or invalid field replaced by its default. */

@@ -1,8 +1,9 @@
 /** Reading predictions/test.csv back column-wise, as the evaluation plots draw it. */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { FORMULA_CANONICAL, formulaKeyOrNull } from '../data/formula/canonical';
 import { DataStore } from '../data/store/data-store';
-import { quoteLiteral } from '../data/store/identifiers';
+import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import { CrucibleError } from '../errors';
 import { restoreText } from '../util/csv-writer';
 import type { TaskKind } from '../vocabulary';
@@ -29,6 +30,19 @@ function parseCell(text: string | null, type: TaskKind): PredictionValue {
   return Number.isFinite(n) ? n : null;
 }
 
+/** The x values of each row, by id, from the steps column of the table the run trained on (empty when either column is gone). */
+export async function stepsById(store: DataStore, table: string, idColumn: string | null, stepsColumn: string): Promise<Map<string, number[]>> {
+  const info = await store.table(table);
+  const id = idColumn ?? info.columns[0].name;
+  if (!info.columns.some((c) => c.name === stepsColumn) || !info.columns.some((c) => c.name === id)) return new Map();
+  const rows = await store.sql.rows<{ id: string | null; x: number[] | null }>(
+    `SELECT CAST(${quoteIdentifier(id)} AS VARCHAR) AS id, ${quoteIdentifier(stepsColumn)} AS x FROM ${quoteIdentifier(table)}`,
+  );
+  const out = new Map<string, number[]>();
+  for (const r of rows) if (r.id !== null && r.x && !out.has(r.id)) out.set(r.id, r.x);
+  return out;
+}
+
 /** The run's test predictions; `steps` supplies each curve task's x values, which the file does not hold. */
 export async function readRunPredictions(dir: string, steps?: StepsLookup): Promise<RunPredictions> {
   const file = join(dir, RUN_FILES.testPredictions);
@@ -50,22 +64,28 @@ export async function readRunPredictions(dir: string, steps?: StepsLookup): Prom
     return i < 0 ? null : (table.values[i] as (string | null)[]);
   };
   const ids = (col('id') ?? []).map((v) => restoreText(v ?? ''));
+  const formulas = (col('formula') ?? []).map((v) => restoreText(v ?? ''));
   const tasks = header.tasks.filter((t) => col(t.name) !== null);
   const curves = tasks.filter((t) => t.type === 'sequence' && t.stepsColumn);
   const x = steps && curves.length ? await steps(curves, header) : new Map<string, Map<string, number[]>>();
   return {
     ids,
-    formulas: (col('formula') ?? []).map((v) => restoreText(v ?? '')),
+    formulas,
+    // Runs written before the column existed get it computed, by the same rule.
+    canonicalFormulas: col(FORMULA_CANONICAL)?.map((v) => restoreText(v ?? '')) ?? formulas.map((f) => formulaKeyOrNull(f) ?? ''),
     tasks: tasks.map((t) => {
       const prefix = `${t.name}_p_`;
       const scoreColumns = t.type === 'classification' ? table.names.filter((n) => n.startsWith(prefix)) : [];
       const byId = x.get(t.name);
+      const numbers = (name: string) => col(name)?.map((v) => parseCell(v, 'regression') as number | null) ?? null;
+      const [std, lo, hi] = ['std', 'lo', 'hi'].map((k) => numbers(`${t.name}_${k}`));
       return {
         name: t.name,
         type: t.type,
         scores: scoreColumns.length
           ? Object.fromEntries(scoreColumns.map((n) => [n.slice(prefix.length), col(n)!.map((v) => parseCell(v, 'regression') as number | null)]))
           : null,
+        interval: t.type === 'regression' && std && lo && hi ? { std, lo, hi } : null,
         predicted: col(t.name)!.map((v) => parseCell(v, t.type)),
         measured: (col(`${t.name}_true`) ?? []).map((v) => parseCell(v, t.type)),
         steps: byId ? ids.map((id) => byId.get(id) ?? null) : null,

@@ -57,6 +57,16 @@ export const LegacyEpochEventSchema = z.object({
 
 const MetricValues = z.record(z.string(), z.number());
 
+/** An ensemble's conformal interval of a task: the coverage asked for, its calibration, and how it did on test (JSON writes ∞ as null). */
+const IntervalSchema = z.object({
+  coverage: z.number(),
+  q: z.number().nullable(),
+  calibration_rows: z.number(),
+  test_coverage: z.number().nullable(),
+  mean_width: z.number().nullable(),
+  test_rows: z.number(),
+});
+
 /** metrics.json. */
 export const MetricsReportSchema = z
   .object({
@@ -64,7 +74,10 @@ export const MetricsReportSchema = z
      * Per task, val and test metrics in the user's units; for regression and curves also `baseline_test`: the test
      * metrics of always predicting the training mean (per grid point for curves), the bar any useful model must clear.
      */
-    tasks: z.record(z.string(), z.object({ type: z.string(), val: MetricValues, test: MetricValues, baseline_test: MetricValues.optional() })),
+    tasks: z.record(
+      z.string(),
+      z.object({ type: z.string(), val: MetricValues, test: MetricValues, baseline_test: MetricValues.optional(), interval: IntervalSchema.optional() }),
+    ),
     overall: z.object({ val: MetricValues, test: MetricValues }),
     /** The epoch the shared encoder comes from (from 1). */
     best_epoch: z.number(),
@@ -77,6 +90,13 @@ export const MetricsReportSchema = z
       .object({
         tasks: z.record(z.string(), z.record(z.string(), z.object({ before: z.number(), after: z.number(), change: z.number() }))).optional(),
         note: z.string().optional(),
+      })
+      .optional(),
+    /** Ensembles: each member's seed, epochs and own test metrics. */
+    ensemble: z
+      .object({
+        size: z.number().int(),
+        members: z.array(z.object({ seed: z.number(), best_epoch: z.number(), epochs_run: z.number(), test: z.record(z.string(), MetricValues) })),
       })
       .optional(),
   })
@@ -124,7 +144,9 @@ const PredictionCell = z.union([z.number(), z.string(), z.boolean(), z.null(), z
 /** predictions/test.csv column-wise: one entry per row in `ids`, per task predicted and measured values. */
 export const RunPredictionsSchema = z.object({
   ids: z.array(z.string()),
+  /** Each row's formula as the data gave it, and its canonical formula ('' where the text is no formula). */
   formulas: z.array(z.string()),
+  canonicalFormulas: z.array(z.string()),
   tasks: z.array(
     z.object({
       name: z.string(),
@@ -133,6 +155,8 @@ export const RunPredictionsSchema = z.object({
       measured: z.array(PredictionCell),
       /** Classification: each class's predicted probability per row, when the run recorded them (`<task>_p_<class>` columns). */
       scores: z.record(z.string(), z.array(z.number().nullable())).nullable(),
+      /** Ensembles' regression tasks: per row, the members' spread and the conformal interval's bounds (`<task>_std`, `_lo`, `_hi`). */
+      interval: z.object({ std: z.array(z.number().nullable()), lo: z.array(z.number().nullable()), hi: z.array(z.number().nullable()) }).nullable(),
       /** Sequences: each row's x values (null where unknown) and the x column's name. */
       steps: z.array(z.array(z.number()).nullable()).nullable(),
       stepsColumn: z.string().nullable(),

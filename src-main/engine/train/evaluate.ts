@@ -118,7 +118,17 @@ export async function evaluateSplit(
   tasks: readonly string[],
   classWeights: Record<string, number[] | undefined> = {},
 ): Promise<SplitEvaluation> {
-  const outputs = await predictSplit(model, set, split, batchSize, tasks);
+  return scoreSplit(set, scaling, await predictSplit(model, set, split, batchSize, tasks), tasks, classWeights);
+}
+
+/** Losses and metrics of outputs over a split (a model's, or an ensemble's combined ones). */
+export function scoreSplit(
+  set: TrainingSet,
+  scaling: ScalingParams,
+  outputs: SplitOutputs,
+  tasks: readonly string[],
+  classWeights: Record<string, number[] | undefined> = {},
+): SplitEvaluation {
   const losses = new Map<string, number>();
   const metrics: Record<string, MetricValues> = {};
   for (const task of set.tasks) {

@@ -24,7 +24,7 @@ import { CallbackList, type Logs, type StopRequest, type TrainingCallback } from
 import { evaluateSplit } from './evaluate';
 import { countKnown, taskLoss } from './losses';
 import { VAL_TASK_LOSS } from './metrics';
-import type { Adam } from './optim/adam';
+import type { Optimizer } from './optim/optimizer';
 import type { LrScheduler } from './optim/schedulers/scheduler';
 import type { SelfSupervised } from './ssl/self-supervised';
 import type { Weighting } from './weighting/index';
@@ -36,7 +36,7 @@ export interface FitOptions {
   data: TrainingSet;
   scaling: ScalingParams;
   weighting: Weighting;
-  optimizer: Adam;
+  optimizer: Optimizer;
   /** One scheduler per optimiser group id. */
   schedulers: ReadonlyMap<string, LrScheduler>;
   callbacks: readonly TrainingCallback[];
@@ -124,7 +124,7 @@ interface StepInput {
   selected: readonly string[];
   dropStructure: boolean;
   rng: Rng;
-  variables: ReturnType<Adam['variables']>;
+  variables: ReturnType<Optimizer['variables']>;
   selfSupervised?: SelfSupervised;
   /** A task's masked loss from its head's output on this batch. */
   lossOf(task: string, output: Tensor): Scalar;

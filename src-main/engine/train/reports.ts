@@ -1,5 +1,6 @@
 /** The run's final reports: metrics.json (per task, val and test) and the test predictions table. */
 import type { ScalingParams } from '../data/dataset/scaling';
+import { FORMULA_CANONICAL, formulaKeyOrNull } from '../data/formula/canonical';
 import { SPLIT_TRAIN, type TaskData, type TrainingSet } from '../data/dataset/types';
 import { listCell, toCsv, type Cell } from '../util/csv-writer';
 import { toUserUnits, type SplitEvaluation } from './evaluate';
@@ -11,7 +12,7 @@ export interface MetricsReport {
    * the test metrics of always predicting the training mean (per grid point for curves), the bar any
    * useful model must clear.
    */
-  tasks: Record<string, { type: string; val: MetricValues; test: MetricValues; baseline_test?: MetricValues }>;
+  tasks: Record<string, { type: string; val: MetricValues; test: MetricValues; baseline_test?: MetricValues; interval?: IntervalReport }>;
   overall: { val: MetricValues; test: MetricValues };
   /** The epoch the shared encoder comes from (from 1). */
   best_epoch: number;
@@ -21,6 +22,21 @@ export interface MetricsReport {
   stopped_early: string | null;
   /** Fine-tuning only: the source model's tasks on the source's test split, before and after. */
   forgetting?: ForgettingReport;
+  /** Ensembles only: each member's seed, epochs and own test metrics. */
+  ensemble?: { size: number; members: { seed: number; best_epoch: number; epochs_run: number; test: Record<string, MetricValues> }[] };
+}
+
+/** A prediction interval's calibration (on val) and its score on the test rows (studies/ensemble/conformal.ts). */
+export interface IntervalReport {
+  /** The coverage asked for. */
+  coverage: number;
+  /** The conformal score quantile; null when too few calibration rows (unbounded intervals). */
+  q: number | null;
+  calibration_rows: number;
+  /** The fraction of labelled test rows inside their interval, and the intervals' mean width (task units). */
+  test_coverage: number;
+  mean_width: number;
+  test_rows: number;
 }
 
 export type ForgettingReport = { tasks: Record<string, Record<string, { before: number; after: number; change: number }>> } | { note: string };
@@ -41,12 +57,8 @@ export function metricsReport(
   return { tasks: out, overall: { val: val.overall, test: test.overall }, ...run };
 }
 
-/**
- * The test rows: id and formula, then per task the prediction and the truth in the user's units
- * (classification: class labels; curves: JSON arrays over the row's own points).
- */
 /** Metrics of predicting, for every row in `rows`, the mean training target at each output position. */
-function meanBaseline(set: TrainingSet, task: TaskData, rows: Int32Array): MetricValues {
+export function meanBaseline(set: TrainingSet, task: TaskData, rows: Int32Array): MetricValues {
   const w = task.width;
   const sum = new Float64Array(w);
   const count = new Float64Array(w);
@@ -74,11 +86,36 @@ function meanBaseline(set: TrainingSet, task: TaskData, rows: Int32Array): Metri
 /** A float32 value with the digits it actually carries. */
 const float32 = (v: number) => Number(v.toPrecision(7));
 
-export function predictionsCsv(set: TrainingSet, scaling: ScalingParams, evaluation: SplitEvaluation, tasks: readonly string[]): string {
+/**
+ * The test rows: id and formula as the data gave them and the canonical formula (empty where the text is no
+ * formula), then per task the prediction and the truth in the user's units (classification: class labels;
+ * curves: JSON arrays over the row's own points).
+ *
+ * `extra`: per single-output task, more columns after its truth, `<task>_<suffix>`, one value per row (an
+ * ensemble's std and interval bounds).
+ */
+export function predictionsCsv(
+  set: TrainingSet,
+  scaling: ScalingParams,
+  evaluation: SplitEvaluation,
+  tasks: readonly string[],
+  extra: ReadonlyMap<string, Record<string, Float32Array>> = new Map(),
+): string {
   const { rows, outputs, masks } = evaluation.outputs;
   const used = set.tasks.filter((t) => tasks.includes(t.name));
+  const extraOf = (task: string) => Object.entries(extra.get(task) ?? {});
   // Classification also gets one probability column per class (`<task>_p_<class>`): ROC curves need scores.
-  const header = ['id', 'formula', ...used.flatMap((t) => [t.name, `${t.name}_true`, ...(t.classes ?? []).map((c) => `${t.name}_p_${c}`)])];
+  const header = [
+    'id',
+    'formula',
+    FORMULA_CANONICAL,
+    ...used.flatMap((t) => [
+      t.name,
+      `${t.name}_true`,
+      ...extraOf(t.name).map(([suffix]) => `${t.name}_${suffix}`),
+      ...(t.classes ?? []).map((c) => `${t.name}_p_${c}`),
+    ]),
+  ];
   const columns = used.map((task) => {
     const width = task.width;
     const pred = toUserUnits(scaling, task.name, outputs.get(task.name)!);
@@ -102,10 +139,10 @@ export function predictionsCsv(set: TrainingSet, scaling: ScalingParams, evaluat
         const known = mask.subarray(i * width, i * width + len).some((m) => m > 0);
         return [listCell(pred.subarray(i * width, i * width + len)), known ? listCell(truth.subarray(i * width, i * width + len)) : null];
       }
-      if (width === 1) return [float32(pred[i]), mask[i] > 0 ? float32(truth[i]) : null];
+      if (width === 1) return [float32(pred[i]), mask[i] > 0 ? float32(truth[i]) : null, ...extraOf(task.name).map(([, values]) => float32(values[i]))];
       return [listCell(pred.subarray(i * width, (i + 1) * width)), mask[i * width] > 0 ? listCell(truth.subarray(i * width, (i + 1) * width)) : null];
     };
   });
-  const body = Array.from(rows, (row, i) => [set.ids[row], set.formulas[row], ...columns.flatMap((col) => col(i))]);
+  const body = Array.from(rows, (row, i) => [set.ids[row], set.formulas[row], formulaKeyOrNull(set.formulas[row]), ...columns.flatMap((col) => col(i))]);
   return toCsv(header, body);
 }

@@ -59,7 +59,10 @@ export interface RunAnalysis {
 }
 
 /** Progress as it leaves a run: an epoch's flat logs arrive structured as its record. */
-export type TrainingProgress = Omit<ProgressEvent, 'logs'> & { record?: EpochRecord };
+export type TrainingProgress = Omit<ProgressEvent, 'logs'> & {
+  record?: EpochRecord;
+  /** In an ensemble: which member trains (from 1). */ member?: { index: number; of: number };
+};
 
 export type TrainingEvent = { type: 'status'; message: string } | { type: 'progress'; progress: TrainingProgress } | { type: 'done'; summary: RunSummary };
 

@@ -1,26 +1,12 @@
 /** Turns a resolved config into the live pieces of a run: optimiser groups, schedulers, frozen parameters. */
-import type { OptimizerSettings, ResolvedRunConfig, SchedulerSettings } from '../config/types';
+import type { OptimizerSettings, ResolvedRunConfig } from '../config/types';
 import { ENCODER_GROUP } from '../model/encoder';
 import { LORA_GROUP, headGroup, type MultiTaskModel } from '../model/model';
-import { Adam } from './optim/adam';
+import { Optimizer } from './optim/optimizer';
 import { createScheduler } from './optim/schedulers/index';
 import type { LrScheduler } from './optim/schedulers/scheduler';
 import { SSL_GROUP } from './ssl/self-supervised';
 import { WEIGHTING_GROUP } from './weighting/weighting';
-
-/** The scheduler options object of a resolved scheduler setting (snake_case, as the registry reads them). */
-function schedulerOptions(s: SchedulerSettings): { id: string; options: Record<string, unknown> } {
-  switch (s.type) {
-    case 'none':
-      return { id: 'none', options: {} };
-    case 'step':
-      return { id: 'step', options: { step_size: s.stepSize, gamma: s.gamma } };
-    case 'cosine':
-      return { id: 'cosine', options: { t_max: s.tMax, eta_min: s.minLr } };
-    case 'reduce_on_plateau':
-      return { id: 'reduce_on_plateau', options: { monitor: s.monitor, mode: s.mode, factor: s.factor, patience: s.patience, min_lr: s.minLr } };
-  }
-}
 
 interface GroupPlan {
   id: string;
@@ -42,24 +28,25 @@ function groupPlans(cfg: ResolvedRunConfig, model: MultiTaskModel): GroupPlan[] 
   return plans;
 }
 
-export function buildOptimizer(cfg: ResolvedRunConfig, model: MultiTaskModel): Adam {
-  const plans = groupPlans(cfg, model);
-  return new Adam(model.store, {
-    // One Adam flavour per run: AdamW as soon as any group asks for it (decay is then decoupled everywhere).
-    decoupledWeightDecay: plans.some((p) => p.settings.type === 'adamw'),
-    beta1: cfg.model.encoderOptimizer.betas[0],
-    beta2: cfg.model.encoderOptimizer.betas[1],
-    epsilon: cfg.model.encoderOptimizer.eps,
+/** One optimiser group per plan, each with its own optimiser (Adam, AdamW, delta-bar-delta, …) and options. */
+export function buildOptimizer(cfg: ResolvedRunConfig, model: MultiTaskModel): Optimizer {
+  return new Optimizer(model.store, {
     globalClipNorm: cfg.trainer.gradientClipVal ?? undefined,
-    groups: plans.map((p) => ({ id: p.id, storeGroups: p.storeGroups, lr: p.settings.lr, weightDecay: p.settings.weightDecay, gains: p.settings.gains })),
+    groups: groupPlans(cfg, model).map((p) => ({
+      id: p.id,
+      storeGroups: p.storeGroups,
+      type: p.settings.type,
+      options: p.settings.options,
+      lr: p.settings.lr,
+      weightDecay: p.settings.weightDecay,
+    })),
   });
 }
 
 export function buildSchedulers(cfg: ResolvedRunConfig, model: MultiTaskModel): Map<string, LrScheduler> {
   const out = new Map<string, LrScheduler>();
-  for (const plan of groupPlans(cfg, model)) {
-    const { id, options } = schedulerOptions(plan.settings.scheduler);
-    out.set(plan.id, createScheduler(id, options, { baseLr: plan.settings.lr, epochs: cfg.trainer.maxEpochs }));
+  for (const { id, settings } of groupPlans(cfg, model)) {
+    out.set(id, createScheduler(settings.scheduler.type, settings.scheduler.options, { baseLr: settings.lr, epochs: cfg.trainer.maxEpochs }));
   }
   return out;
 }

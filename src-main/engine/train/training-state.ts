@@ -9,7 +9,7 @@ import type { MultiTaskModel } from '../model/model';
 import type { ParamSpec } from '../model/params';
 import type { CallbackState, Logs, TrainingCallback } from './callbacks/index';
 import { decodeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file';
-import type { Adam, OptimizerState } from './optim/adam';
+import type { Optimizer, OptimizerState } from './optim/optimizer';
 import type { LrScheduler } from './optim/schedulers/scheduler';
 
 export const CHECKPOINT_FORMAT = 1;
@@ -44,7 +44,7 @@ export interface CheckpointHeader extends ModelHeader {
 
 /** The live pieces whose state a resumable ('last') checkpoint carries besides the model. */
 export interface SessionParts {
-  optimizer: Adam;
+  optimizer: Optimizer;
   schedulers: ReadonlyMap<string, LrScheduler>;
   callbacks: readonly TrainingCallback[];
   history: Logs[];

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { summarizeCompare, seedStats } from '../../../src-main/engine/analysis/compare';
+import { summarizeCompare, seedStats } from '../../../src-main/engine/studies/compare';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import { Session } from '../../../src-main/api/session';
 import { scratchDir } from '../../helpers/paths';

@@ -136,6 +136,13 @@ describe('task and training handlers', () => {
     expect((curve.measured[0] as number[]).length).toBe(51);
     expect(curve.steps![0]).toEqual(Array.from({ length: 51 }, (_, i) => i * 20));
     expect(typeof p.tasks.find((t) => t.name === 'volume')!.predicted[0]).toBe('number');
+
+    const report = await call<RequestResult<'runs:report'>>(router, 'runs:report', { runId });
+    expect(report.fileName).toBe(`${runId}-report.html`);
+    expect(report.html).toContain('data-plot="parity-volume"');
+    expect(report.html).toContain('data-plot="curve-phonon_dos-1"');
+    // The curves run over the project table's frequency grid, read through the session's store.
+    expect(report.html).toContain('>frequency_grid</text>');
   });
 
   it('cancels a run: it stops early, keeps its best epoch and says so', async () => {

@@ -2,12 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formulaKey } from '../../../src-main/engine/data/formula/canonical';
 import { exportBundle } from '../../../src-main/engine/export/bundle/index';
 import { openProject } from '../../../src-main/engine/project/index';
 import { runCli } from '../../helpers/cli';
 import { scratchDir } from '../../helpers/paths';
 import { makeProject } from '../../helpers/projects';
-import { GAP_RUN, trainRun } from '../engine/export/bundle/trained-runs';
+import { csvRows, GAP_RUN, testPredictions, trainRun } from '../engine/export/bundle/trained-runs';
 
 describe('crucible predict', () => {
   const scratch = scratchDir('crucible-cli-predict-');
@@ -32,7 +33,27 @@ describe('crucible predict', () => {
     expect(lines[1]).toMatch(/^Predicted 3 rows in [\d.]+ s \([\d,]+ rows\/s\) on (CUDA|the CPU, 1 thread)\.$/);
     expect(lines[2]).toBe('1 row(s) left without predictions (written with empty cells):');
     expect(lines[3]).toMatch(/^ {2}row 3, column "formula": .*Qq/);
-    expect(readFileSync(out, 'utf8').split('\n')[2]).toBe('m2,Qq3,,,,');
+    expect(readFileSync(out, 'utf8').split('\n')[2]).toBe('m2,Qq3,,,,,');
+  });
+
+  it("predicts a run's test formulas as its predictions/test.csv does, row for row by formula", () => {
+    const test = testPredictions(run);
+    const input = join(scratch.dir, 'test-formulas.csv');
+    writeFileSync(input, `formula\n${test.map((r) => r.formula).join('\n')}\n`);
+    const out = join(scratch.dir, 'test-predicted.csv');
+    const r = runCli(['predict', run, input, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const predicted = csvRows(out);
+    expect(Object.keys(predicted[0])).toEqual(['formula', 'formula_canonical', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+    expect(predicted.map((p) => [p.formula, p.formula_canonical])).toEqual(test.map((t) => [t.formula, t.formula_canonical]));
+    // The user's strings, not the canonical ones, in both files.
+    expect(test.filter((t) => t.formula !== t.formula_canonical).length).toBeGreaterThan(test.length / 4);
+    expect(test.every((t) => t.formula_canonical === formulaKey(t.formula))).toBe(true);
+    predicted.forEach((p, i) => {
+      const want = Number(test[i].band_gap);
+      expect(Math.abs(Number(p.band_gap) - want), p.formula).toBeLessThan(1e-4 * Math.max(1, Math.abs(want)));
+      expect(Math.abs(Number(p.is_metal_prob_1) - Number(test[i].is_metal_p_1)), p.formula).toBeLessThan(1e-4);
+    });
   });
 
   it('refuses --provider cuda in one line when CUDA cannot run', () => {

@@ -17,6 +17,7 @@ const task = (over: Partial<TaskPredictions>): TaskPredictions => ({
   predicted: [],
   measured: [],
   scores: null,
+  interval: null,
   steps: null,
   stepsColumn: null,
   ...over,

@@ -1,5 +1,5 @@
 /** Canonical formula strings: one readable key per composition, for joining and grouping rows by material. */
-import { CrucibleError } from '../../errors';
+import { CrucibleError, isCrucibleError } from '../../errors';
 import { parseFormula, type Composition } from './parse-formula';
 import { ELEMENT_SYMBOLS } from './periodic-table';
 
@@ -111,6 +111,9 @@ function formatSignificant(x: number): string {
   return fixed.replace(/\.?0+$/, '');
 }
 
+/** The output column holding each row's canonical formula, beside the formula as the user wrote it. */
+export const FORMULA_CANONICAL = 'formula_canonical';
+
 const keyCache = new Map<string, string>();
 
 /**
@@ -125,4 +128,14 @@ export function formulaKey(text: string): string {
     keyCache.set(text, key);
   }
   return key;
+}
+
+/** `formulaKey(text)`, or null when the text is no formula: the canonical column written beside the user's own string. */
+export function formulaKeyOrNull(text: string): string | null {
+  try {
+    return formulaKey(text);
+  } catch (e) {
+    if (isCrucibleError(e)) return null;
+    throw e;
+  }
 }

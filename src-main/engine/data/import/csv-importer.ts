@@ -30,13 +30,11 @@ interface Reject {
 
 export const csvImporter: Importer = {
   format: 'csv',
-  extensions: ['.csv', '.txt'],
   stage: (sql, file, table) => stageDelimited(sql, file, table, undefined),
 };
 
 export const tsvImporter: Importer = {
   format: 'tsv',
-  extensions: ['.tsv', '.tab'],
   stage: (sql, file, table) => stageDelimited(sql, file, table, '\t'),
 };
 

@@ -5,5 +5,6 @@ export { previewFile, previewTable, DEFAULT_PREVIEW_ROWS, type FilePreview, type
 export { parseCurveSpec, parseLongSpec } from './option-specs';
 export { describeProblem, ImportProblemsError } from './problems';
 export { importers, importerFor } from './registry';
+export { SOURCE_EXTENSIONS, formatNames } from './formats';
 export { defaultTableName } from './table-name';
 export type { ImportOptions, ImportResult, Importer, LongSpec, Problem, Severity } from './types';

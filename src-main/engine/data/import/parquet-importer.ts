@@ -7,7 +7,6 @@ import type { Importer } from './types';
 
 export const parquetImporter: Importer = {
   format: 'parquet',
-  extensions: ['.parquet', '.pq'],
   async stage(sql, file, table) {
     try {
       await sql.run(`CREATE TABLE ${quoteIdentifier(table)} AS SELECT * FROM read_parquet(${quoteLiteral(file)})`);

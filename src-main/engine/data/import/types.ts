@@ -53,11 +53,9 @@ export interface StagedFile {
   rowNumbers: RowNumbering;
 }
 
-/** One file format: the extensions it claims and how it loads a file into a table. */
+/** How one file format (formats.ts, where its extensions are) loads a file into a table. */
 export interface Importer {
   format: SourceFormat;
-  /** Lower-case extensions with the dot, e.g. '.csv'. */
-  extensions: readonly string[];
   /**
    * Creates `table` from `file` inside the caller's transaction. Throws ImportProblemsError for files that
    * cannot be read at all (empty, binary); reports row-level problems in the result.

@@ -18,7 +18,6 @@ type ColumnType = 'DOUBLE' | 'BOOLEAN' | 'VARCHAR';
 
 export const xlsxImporter: Importer = {
   format: 'xlsx',
-  extensions: ['.xlsx'],
   stage: stageWorkbook,
 };
 

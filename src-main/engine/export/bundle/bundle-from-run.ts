@@ -2,7 +2,7 @@
  * A training run's checkpoint as bundle contents in memory: the model rebuilt from the checkpoint and
  * exported to ONNX (featurizing formulas in the graph when the training element table is still the one
  * shipped), the manifest (tasks, inputs, normalisation, metrics, provenance, checksums), the model card,
- * the Python helper, the model-only checkpoint for fine-tuning and the run's configuration.
+ * the Python helper, the run's HTML report, the model-only checkpoint for fine-tuning and the run's configuration.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,10 +15,12 @@ import { CrucibleError, isCrucibleError } from '../../errors';
 import { initBackend } from '../../model/backend';
 import { MultiTaskModel } from '../../model/model';
 import type { Project } from '../../project/project';
+import { runReport, sourceSteps } from '../../report/index';
 import { describeIssues } from '../../util/zod-issues';
 import { crucibleVersion } from '../../paths';
 import { encodeCheckpoint } from '../../train/checkpoint-file';
 import { readCheckpointFile, restoreSession, type CheckpointHeader } from '../../train/training-state';
+import { readEnsembleRecord, type EnsembleRecord } from '../../run-folder/index';
 import { sha256 } from '../../util/hash';
 import { compositionTable, type CompositionTable } from '../onnx/composition-graph';
 import { elementInputs } from '../onnx/element-inputs';
@@ -152,28 +154,39 @@ function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
   return path;
 }
 
-/** The ONNX bytes of the checkpoint's model (input scaling and output un-scaling inside the graph). */
-async function onnxOf(contents: { header: CheckpointHeader; blobs: Record<string, Float32Array> }, composition?: CompositionTable): Promise<Uint8Array> {
-  const { header } = contents;
+type CheckpointContents = { header: CheckpointHeader; blobs: Record<string, Float32Array> };
+
+/** The ONNX bytes of the checkpoints' model, or of their ensemble (input scaling and output un-scaling inside the graph). */
+async function onnxOf(checkpoints: readonly CheckpointContents[], composition?: CompositionTable, ensemble?: EnsembleRecord | null): Promise<Uint8Array> {
+  const { header } = checkpoints[0];
   await initBackend('auto');
-  const model = new MultiTaskModel(header.modelSpec, 0);
-  try {
+  const models = checkpoints.map((contents) => {
+    const model = new MultiTaskModel(contents.header.modelSpec, 0);
     restoreSession(contents, model);
-    return exportModelToOnnx(model, {
+    return model;
+  });
+  try {
+    return exportModelToOnnx(models, {
       scaling: header.scaling,
       featurizer: header.featurizer ?? { id: 'none', tableSha256: '' },
       classes: header.classes,
       composition,
+      intervals: ensemble?.calibration,
     });
   } finally {
-    model.dispose();
+    for (const model of models) model.dispose();
   }
 }
 
 export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions = {}): Promise<BundleContents> {
   const runDir = resolve(runDirIn);
   const kind = opts.checkpoint ?? 'best';
-  const contents = await readCheckpointFile(checkpointPath(runDir, kind));
+  const ensemble = await readEnsembleRecord(runDir);
+  // An ensemble's checkpoints are its members'; the first one's header and weights stand for the bundle's training and fine-tuning.
+  const checkpoints = await Promise.all(
+    (ensemble ? ensemble.members.map((m) => join(runDir, m.dir)) : [runDir]).map((dir) => readCheckpointFile(checkpointPath(dir, kind))),
+  );
+  const contents = checkpoints[0];
   const { header } = contents;
   const configText = await readFile(join(runDir, 'config.yaml'), 'utf8');
   const cfg = parseConfigText(configText, { baseDir: runDir, file: join(runDir, 'config.yaml') });
@@ -183,9 +196,9 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
   const featurizer = trainingFeaturizer(header, opts);
   // Element-token models read formulas as tokens; amounts featurized in the graph would not feed their tokens.
   const composition = featurizer && !spec.encoder.elements ? compositionTable(featurizer) : undefined;
-  const onnx = await onnxOf(contents, composition);
+  const onnx = await onnxOf(checkpoints, composition, ensemble);
 
-  const io = onnxIo(spec, { composition: composition !== undefined });
+  const io = onnxIo(spec, { composition: composition !== undefined, intervals: Object.keys(ensemble?.calibration ?? {}) });
   const grids = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
   const tasks: ManifestTask[] = io.tasks.map((t) => {
     const taskSpec = spec.tasks.find((s) => s.name === t.task)!;
@@ -201,6 +214,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
       unit: t.kind === 'classification' ? null : unitFromColumn(column),
       ...(t.kind === 'classification' ? { classes: header.classes[t.task] } : {}),
       ...(t.steps ? { steps: { input: t.steps, column: configTask?.stepsColumn ?? null, grid: grids.get(t.task) ?? null } } : {}),
+      ...(t.uncertainty ? { uncertainty: { ...t.uncertainty, coverage: ensemble!.calibration[t.task].coverage } } : {}),
     };
   });
 
@@ -230,6 +244,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
       run: basename(runDir),
       checkpoint: kind,
       epoch: header.epoch + 1,
+      ...(ensemble ? { ensemble: { size: ensemble.size, seeds: ensemble.members.map((m) => m.seed) } } : {}),
       data: ((provenance?.data as Array<{ source: string; sha256: string; rows: number }> | undefined) ?? []).map((d) => ({
         ...d,
         source: basename(d.source),
@@ -244,6 +259,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
     [MEMBERS.model, onnx],
     [MEMBERS.readme, new TextEncoder().encode(modelCard(draft, opts.fileName))],
     ...(draft.input.composition ? [[MEMBERS.python, pythonHelper()] satisfies [string, Uint8Array]] : []),
+    [MEMBERS.report, new TextEncoder().encode(await runReport(runDir, { steps: sourceSteps(runDir, opts.project), provenance: draft.provenance }))],
     [MEMBERS.weights, encodeCheckpoint({ header: modelHeader, blobs: { params: contents.blobs.params } })],
     [MEMBERS.config, new TextEncoder().encode(configText)],
   ]);

@@ -42,6 +42,8 @@ export const ManifestTaskSchema = z
     /** Classification: the label of each class, in output order. */
     classes: z.array(z.string()).optional(),
     steps: StepsSchema.optional(),
+    /** Ensembles: the outputs of the members' spread and of the conformal interval's bounds, and the coverage it was calibrated for. */
+    uncertainty: z.object({ std: z.string().min(1), lo: z.string().min(1), hi: z.string().min(1), coverage: z.number().gt(0).lt(1) }).optional(),
   })
   .superRefine((t, ctx) => {
     if (t.kind === 'classification' && t.classes?.length !== t.width) {
@@ -87,8 +89,10 @@ export const BundleManifestSchema = z
       /** The run folder's name. */
       run: z.string().min(1),
       checkpoint: z.enum(['best', 'last']),
-      /** The finished epoch the checkpoint holds, from 1. */
+      /** The finished epoch the checkpoint holds, from 1 (an ensemble's: its first member's). */
       epoch: z.number().int().positive(),
+      /** Ensembles: the member count and their seeds; the graph averages them, weights.ckpt holds the first. */
+      ensemble: z.object({ size: z.number().int().min(2), seeds: z.array(z.number().int()) }).optional(),
       /** Training data: file names (or project tables) with their sha-256 and row counts. */
       data: z.array(z.object({ source: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() })),
     }),

@@ -128,7 +128,7 @@ export function modelCard(m: ManifestDraft, bundleFile = `${m.name}.crucible`): 
   return [
     `# ${m.name}`,
     '',
-    `A multi-task model trained with Crucible ${m.crucibleVersion}, exported ${m.createdAt.slice(0, 10)} as a bundle (format ${m.formatVersion}): \`${MEMBERS.model}\` runs in any ONNX runtime, \`${MEMBERS.manifest}\` describes it, \`${MEMBERS.weights}\` holds the TensorFlow.js weights for fine-tuning in Crucible, \`${MEMBERS.config}\` the training configuration.`,
+    `A multi-task model trained with Crucible ${m.crucibleVersion}, exported ${m.createdAt.slice(0, 10)} as a bundle (format ${m.formatVersion}): \`${MEMBERS.model}\` runs in any ONNX runtime, \`${MEMBERS.manifest}\` describes it, \`${MEMBERS.weights}\` holds the TensorFlow.js weights for fine-tuning in Crucible, \`${MEMBERS.config}\` the training configuration, and \`${MEMBERS.report}\` the run's report (metrics, parity plots, confusion matrices, curves, provenance) as one page that opens offline in any browser.`,
     '',
     '## What it predicts',
     '',

@@ -24,6 +24,8 @@ export interface OnnxExportOptions {
   classes?: Record<string, readonly string[]>;
   /** The featurizer's element table: the graph then also reads element amounts (input `composition`). */
   composition?: CompositionTable;
+  /** Ensembles: per task, the conformal calibration that turns the members' spread into an interval (studies/ensemble/conformal.ts). */
+  intervals?: Record<string, { q: number | null; epsilon: number }>;
 }
 
 /** `metadata_props` keys written by the exporter. */
@@ -46,6 +48,7 @@ const DOC = [
   'and each sequence task reads its rows\' x-grids from the input named in metadata "crucible.tasks".',
   'Attention models also read each formula as element tokens: a row of the element table named in "crucible.inputs" per element, and its atomic fraction (padding: zeros).',
   'Regression and sequence outputs are in the units of the training data; classification outputs are class probabilities [batch, classes].',
+  "Ensembles average their members (probabilities for classification); a task with an interval also has outputs <output>_std (the members' spread), <output>_lo and <output>_hi.",
 ].join(' ');
 
 function mismatch(message: string): CrucibleError {
@@ -107,22 +110,33 @@ function metadata(model: MultiTaskModel, io: OnnxIo, opts: OnnxExportOptions): R
   };
 }
 
-/** The ModelProto bytes (opset 17, IR 8) of `model` with scaling in the graph; see {@link onnxIo} for the names. */
-export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions): Uint8Array {
+/**
+ * The ModelProto bytes (opset 17, IR 8) of `model` with scaling in the graph; see {@link onnxIo} for the names.
+ * Several models (an ensemble's members, trained with the same scaling on the same tasks) become one graph that
+ * reads the inputs once and outputs the members' mean, plus the intervals `opts.intervals` calibrates.
+ */
+export function exportModelToOnnx(modelOrMembers: MultiTaskModel | readonly MultiTaskModel[], opts: OnnxExportOptions): Uint8Array {
+  const members: readonly MultiTaskModel[] = Array.isArray(modelOrMembers) ? modelOrMembers : [modelOrMembers as MultiTaskModel];
+  const model = members[0];
   const { scaling } = opts;
   const targets = targetScalers(model, scaling);
   const table = opts.composition;
   if (table && table.featureNames.join('\n') !== scaling.features.names.join('\n')) {
     throw mismatch(`The model reads other descriptors than the "${table.featurizer}" featurizer computes, so it cannot featurize formulas in the graph.`);
   }
-  const io = onnxIo(model.spec, { composition: table !== undefined });
+  const intervals = opts.intervals ?? {};
+  const ioOptions = { composition: table !== undefined, intervals: Object.keys(intervals) };
+  const io = onnxIo(model.spec, ioOptions);
+  if (members.some((m) => JSON.stringify(onnxIo(m.spec, ioOptions)) !== JSON.stringify(io) || m.spec.encoder.inputDim !== model.spec.encoder.inputDim)) {
+    throw mismatch("The ensemble's members differ in their inputs or tasks; export members trained from one configuration.");
+  }
   const graph = new GraphBuilder();
   // Input and output names are the user's task names: one called "add" must not go to an Add node's output.
   const names = [
     io.descriptors,
     ...(io.composition ? [io.composition] : []),
     ...(io.structure ? [io.structure.values, io.structure.has] : []),
-    ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : [])]),
+    ...io.tasks.flatMap((t) => [t.output, ...(t.steps ? [t.steps] : []), ...(t.uncertainty ? Object.values(t.uncertainty) : [])]),
   ];
   for (const name of names) graph.reserve(name);
   const ops = createOnnxOps(graph, model.store);
@@ -153,12 +167,30 @@ export function exportModelToOnnx(model: MultiTaskModel, opts: OnnxExportOptions
     };
   }
 
-  const outputs = model.forward(ops, inputs);
+  // Each member's parameters become initializers of their own (fresh names), its nodes read the shared inputs.
+  const outputs = members.map((m) => m.forward(m === model ? ops : createOnnxOps(graph, m.store), inputs));
+  const meanOf = (ys: Sym[]) =>
+    ys.length === 1
+      ? ys[0]
+      : ops.mul(
+          ys.slice(1).reduce((a, b) => ops.add(a, b), ys[0]),
+          ops.scalar(1 / ys.length),
+        );
   for (const t of io.tasks) {
-    const y = outputs[t.task];
     const scaler = targets.get(t.task);
-    const out = scaler ? ops.add(ops.mul(y, constant(scaler.std)), constant(scaler.mean)) : ops.softmax(y);
-    graph.output(t.output, out.name, out.shape);
+    const ys = outputs.map((o) => (scaler ? ops.add(ops.mul(o[t.task], constant(scaler.std)), constant(scaler.mean)) : ops.softmax(o[t.task])));
+    const mean = meanOf(ys);
+    graph.output(t.output, mean.name, mean.shape);
+    const calibration = intervals[t.task];
+    if (!t.uncertainty || !calibration) continue;
+    const variance = meanOf(ys.map((y) => ops.square(ops.sub(y, mean))));
+    const std: Sym = { name: graph.node('Sqrt', [variance.name]), shape: variance.shape };
+    const half = ops.mul(ops.add(std, ops.scalar(calibration.epsilon)), ops.scalar(calibration.q ?? Infinity));
+    const lo = ops.sub(mean, half);
+    const hi = ops.add(mean, half);
+    graph.output(t.uncertainty.std, std.name, std.shape);
+    graph.output(t.uncertainty.lo, lo.name, lo.shape);
+    graph.output(t.uncertainty.hi, hi.name, hi.shape);
   }
   return graph.serialize({ producerVersion: crucibleVersion(), docString: DOC, metadata: metadata(model, io, opts) });
 }

@@ -14,6 +14,8 @@ export interface OnnxTaskIo {
   output: string;
   /** Sequence tasks: the graph input holding each row's x-grid [batch, points] in physical units. */
   steps?: string;
+  /** Ensembles' calibrated tasks: the outputs of the members' spread and the interval's bounds [batch, 1]. */
+  uncertainty?: { std: string; lo: string; hi: string };
 }
 
 export interface OnnxIo {
@@ -47,8 +49,12 @@ export function sanitizeName(name: string): string {
   return s === '' ? 'task' : /^[0-9]/.test(s) ? `t_${s}` : s;
 }
 
-/** `composition`: whether the graph also reads element amounts (see export-model.ts). */
-export function onnxIo(spec: ModelSpec, opts: { composition?: boolean } = {}): OnnxIo {
+/**
+ * `composition`: whether the graph also reads element amounts (see export-model.ts); `intervals`: the tasks with
+ * uncertainty outputs, `<output>_std`, `_lo` and `_hi`, claimed after every task's output so that those keep
+ * their names whether or not the model is an ensemble.
+ */
+export function onnxIo(spec: ModelSpec, opts: { composition?: boolean; intervals?: readonly string[] } = {}): OnnxIo {
   const taken = new Set<string>();
   const claim = (base: string): string => {
     let name = base;
@@ -64,5 +70,8 @@ export function onnxIo(spec: ModelSpec, opts: { composition?: boolean } = {}): O
     const output = claim(sanitizeName(t.name));
     return { task: t.name, kind: t.kind, head: t.head, output, ...(t.kind === 'sequence' ? { steps: claim(`${output}_steps`) } : {}) };
   });
+  for (const t of tasks) {
+    if (opts.intervals?.includes(t.task)) t.uncertainty = { std: claim(`${t.output}_std`), lo: claim(`${t.output}_lo`), hi: claim(`${t.output}_hi`) };
+  }
   return { descriptors, ...(composition ? { composition } : {}), ...(structure ? { structure } : {}), ...(elements ? { elements } : {}), tasks };
 }

@@ -1,8 +1,8 @@
-/** ECharts with only the parts Crucible draws (lines, scatter, heatmaps), so the bundle stays small. */
-import { LineChart, ScatterChart, HeatmapChart } from 'echarts/charts';
+/** ECharts with only the parts Crucible draws (lines, scatter, heatmaps, error bars), so the bundle stays small. */
+import { CustomChart, LineChart, ScatterChart, HeatmapChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
-import type { HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type {
   DataZoomComponentOption,
   GridComponentOption,
@@ -15,6 +15,7 @@ import type {
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
+  CustomChart,
   LineChart,
   ScatterChart,
   HeatmapChart,
@@ -29,6 +30,7 @@ use([
 ]);
 
 export type ChartOption = ComposeOption<
+  | CustomSeriesOption
   | LineSeriesOption
   | ScatterSeriesOption
   | HeatmapSeriesOption
@@ -41,7 +43,7 @@ export type ChartOption = ComposeOption<
   | VisualMapComponentOption
 >;
 
-export { init, type ECharts };
+export { init, type CustomSeriesOption, type ECharts };
 
 /** The data array of the point a tooltip or label formatter is called for (ECharts types it loosely). */
 export function pointData(params: unknown): number[] {

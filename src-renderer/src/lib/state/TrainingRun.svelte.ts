@@ -96,6 +96,8 @@ export class TrainingRun {
       }),
       this.client.on('training:progress', ({ runId, progress }) => {
         if (runId !== this.#runId) return;
+        // An ensemble's next member starts again at epoch 1: the charts follow the member that trains.
+        if (progress.member && progress.member.index !== this.#progress?.member?.index) this.#history = [];
         this.#progress = progress;
         if (!progress.record) return;
         this.#history = [...this.#history, progress.record];

@@ -3,6 +3,9 @@ import { dumpResolvedConfig, parseConfigText, resolveRunConfig } from '../../../
 import { getFeaturizer } from '../../../../src-main/engine/data/featurize';
 import { BASE, errorOf, examplesDir, exptGapCsv, noticesOf, resolveYaml } from './fixtures';
 
+/** PyTorch's ReduceLROnPlateau defaults, which the seed's keys do not set. */
+const PLATEAU_DEFAULTS = { mode: 'min', threshold: 1e-4, threshold_mode: 'rel', cooldown: 0, eps: 1e-8 };
+
 const roundTrip = (text: string) => {
   const cfg = resolveYaml(text);
   expect(parseConfigText(dumpResolvedConfig(cfg), { baseDir: '/' })).toStrictEqual(cfg);
@@ -28,13 +31,13 @@ describe('defaults', () => {
       selfSupervised: { enabled: false, weights: { mfm: 1, contrastive: 1, crossRecon: 1 }, maskRatio: 0.15, temperature: 0.07, modalityDropoutP: 0.3 },
       encoderOptimizer: {
         type: 'adamw',
+        options: { betas: [0.9, 0.999], eps: 1e-6 },
         lr: 5e-3,
         weightDecay: 1e-2,
-        eps: 1e-6,
-        betas: [0.9, 0.999],
         freeze: false,
-        // The tasks' mean raw validation loss: the weighted total rises when learned task weights grow.
-        scheduler: { type: 'reduce_on_plateau', mode: 'min', factor: 0.5, patience: 5, minLr: 1e-4, monitor: 'val_task_loss' },
+        // The seed's factor, patience and min_lr, PyTorch's other defaults; the monitor is the tasks' mean raw
+        // validation loss: the weighted total rises when learned task weights grow.
+        scheduler: { type: 'reduce_on_plateau', options: { ...PLATEAU_DEFAULTS, factor: 0.5, patience: 5, min_lr: 1e-4, monitor: 'val_task_loss' } },
       },
       lora: null,
       elements: null,
@@ -185,18 +188,17 @@ trainer:
     const [gap, metal] = cfg.tasks;
     expect(gap.optimizer).toEqual({
       type: 'adamw',
+      options: { betas: [0.9, 0.999], eps: 1e-6 },
       lr: 0.001,
       weightDecay: 0.01,
-      eps: 1e-6,
-      betas: [0.9, 0.999],
       freeze: false,
-      scheduler: { type: 'reduce_on_plateau', mode: 'min', factor: 0.5, patience: 10, minLr: 1e-5, monitor: 'val_band_gap_loss' },
+      scheduler: { type: 'reduce_on_plateau', options: { ...PLATEAU_DEFAULTS, factor: 0.5, patience: 10, min_lr: 1e-5, monitor: 'val_band_gap_loss' } },
     });
     expect(gap).toMatchObject({ weight: 1, outputWidth: 1, headOptions: { hidden_dims: [32], norm: true } });
     // The seed's StepLR steps every 10 epochs by `factor`.
-    expect(metal.optimizer).toMatchObject({ type: 'adam', lr: 0.002, scheduler: { type: 'step', stepSize: 10, gamma: 0.1 } });
+    expect(metal.optimizer).toMatchObject({ type: 'adam', lr: 0.002, scheduler: { type: 'step', options: { step_size: 10, gamma: 0.1 } } });
     expect(metal).toMatchObject({ weight: 0.5, numClasses: 2, headOptions: { hidden_dims: [32] } });
-    expect(cfg.model.encoderOptimizer.scheduler).toMatchObject({ type: 'reduce_on_plateau', monitor: 'val_final_loss' });
+    expect(cfg.model.encoderOptimizer.scheduler).toMatchObject({ type: 'reduce_on_plateau', options: { monitor: 'val_final_loss' } });
     expect(cfg.model.selfSupervised.weights).toEqual({ mfm: 1, contrastive: 0.5, crossRecon: 1 });
     expect(cfg.trainer.earlyStopping).toEqual({ monitor: 'val_final_loss', patience: 25, minDelta: 0, mode: 'min' });
     expect(cfg.trainer.checkpoint).toEqual({ monitor: 'val_final_loss', mode: 'min' });
@@ -315,14 +317,14 @@ trainer:
     expect(parseConfigText(dumpResolvedConfig(cfg), { baseDir: '/' })).toStrictEqual(cfg);
     expect([cfg.seed, cfg.name, cfg.backend]).toEqual([7, 'crucible keys', 'wasm']);
     expect(cfg.model).toMatchObject({ depositDim: 16, activation: 'gelu', dropout: 0.2, structure: { inputDim: 'auto', hiddenDims: [32] } });
-    expect(cfg.model.encoderOptimizer).toMatchObject({ freeze: true, scheduler: { type: 'cosine', tMax: 40, minLr: 1e-4 } });
+    expect(cfg.model.encoderOptimizer).toMatchObject({ freeze: true, scheduler: { type: 'cosine', options: { eta_min: 1e-4 } } });
     expect(cfg.tasks[0]).toMatchObject({
       lora: { rank: 4, alpha: 16, freezeBase: true },
       numClasses: 2,
       classWeights: [1, 3],
       headOptions: { hidden_dims: [8] },
     });
-    expect(cfg.tasks[0].optimizer.scheduler).toEqual({ type: 'none' });
+    expect(cfg.tasks[0].optimizer.scheduler).toEqual({ type: 'none', options: {} });
     expect(cfg.tasks[1]).toMatchObject({ head: 'tcn', stepsColumn: 'frequency_grid', headOptions: { n_tcn_layers: 3 }, lora: null });
     expect(cfg.tasks[1].optimizer.freeze).toBe(true);
     expect(cfg.data).toMatchObject({
@@ -352,6 +354,14 @@ trainer:
     expect(e.location?.row).toBe(17);
   });
 
+  it('take an ensemble with its coverage (default 90 %), write it back, and refuse one member or a coverage of 1', () => {
+    expect(resolveYaml(BASE).ensemble).toBeNull();
+    expect(roundTrip(`${BASE}ensemble: { size: 5 }\n`).ensemble).toEqual({ size: 5, coverage: 0.9 });
+    expect(roundTrip(`${BASE}ensemble: { size: 3, coverage: 0.8 }\n`).ensemble).toEqual({ size: 3, coverage: 0.8 });
+    expect(errorOf(`${BASE}ensemble: { size: 1 }\n`).message).toMatch(/ensemble\.size.*at least 2 members/);
+    expect(errorOf(`${BASE}ensemble: { size: 4, coverage: 1 }\n`).message).toMatch(/ensemble\.coverage.*between 0 and 1/);
+  });
+
   it('draw and record a seed for seed_everything: true', () => {
     const cfg = resolveYaml(`seed_everything: true\n${BASE}`);
     expect(Number.isInteger(cfg.seed)).toBe(true);
@@ -364,7 +374,8 @@ describe('overrides', () => {
     const text = `seed_everything: 3\n${BASE.replace('  init_args:\n', '  init_args:\n    shared_block_optimizer: { scheduler_type: cosine }\n')}trainer:\n  max_epochs: 10\n`;
     const cfg = resolveYaml(text, { overrides: { maxEpochs: 250, seed: 11, backend: 'cpu' } });
     expect([cfg.trainer.maxEpochs, cfg.seed, cfg.backend]).toEqual([250, 11, 'cpu']);
-    expect(cfg.model.encoderOptimizer.scheduler).toEqual({ type: 'cosine', tMax: 250, minLr: 1e-4 });
+    // Without t_max, cosine's period is the run's epochs, read when the run builds its schedulers.
+    expect(cfg.model.encoderOptimizer.scheduler).toEqual({ type: 'cosine', options: { eta_min: 1e-4 } });
     // The dumped config records the overridden values.
     expect(parseConfigText(dumpResolvedConfig(cfg), { baseDir: '/' })).toStrictEqual(cfg);
   });

@@ -54,13 +54,13 @@ describe('predictBatch', () => {
       [7, 'formula'],
     ]);
     expect(summary.failures[0].reason).toMatch(/Xx/);
-    expect(summary.columns).toEqual(['id', 'formula', 'note', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+    expect(summary.columns).toEqual(['id', 'formula', 'formula_canonical', 'note', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
     const lines = readFileSync(path('bad-rows.csv.out.csv'), 'utf8').trim().split('\n');
-    expect(lines[2]).toBe('b,Xx2O3,unknown element,,,,');
-    expect(lines.slice(5, 7)).toEqual(['d,,empty,,,,', 'e,Fe2O3)),unbalanced,,,,']);
-    expect(lines[1]).toMatch(/^a,Fe2O3,ok,-?\d+\.\d+,[01],0\.\d+,0\.\d+$/);
+    expect(lines[2]).toBe('b,Xx2O3,,unknown element,,,,');
+    expect(lines.slice(5, 7)).toEqual(['d,,,empty,,,,', 'e,Fe2O3)),,unbalanced,,,,']);
+    expect(lines[1]).toMatch(/^a,Fe2O3,Fe2O3,ok,-?\d+\.\d+,[01],0\.\d+,0\.\d+$/);
     // Identical formulas, identical predictions, whatever the batch they fall in.
-    expect(lines[7].split(',').slice(3)).toEqual(lines[1].split(',').slice(3));
+    expect(lines[7].split(',').slice(4)).toEqual(lines[1].split(',').slice(4));
     expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ done: 6, total: 6 });
   });
 
@@ -70,6 +70,7 @@ describe('predictBatch', () => {
     const columns = await query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM '${output}'`);
     expect(columns.map((c) => [c.column_name, c.column_type])).toEqual([
       ['formula', 'VARCHAR'],
+      ['formula_canonical', 'VARCHAR'],
       ['band_gap', 'FLOAT'],
       ['is_metal', 'VARCHAR'],
       ['is_metal_prob_0', 'FLOAT'],
@@ -88,8 +89,8 @@ describe('predictBatch', () => {
     writeFileSync(input, `id,formula,note\n"=HYPERLINK(""http://evil.example"",""x"")",Fe2O3,"+cmd|' /C calc'!A0"\n@SUM(1+1),NaCl,-5\n`);
     await predict({ input, output: path('hostile.out.csv') });
     const lines = readFileSync(path('hostile.out.csv'), 'utf8').trim().split('\n');
-    expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",Fe2O3,'\+cmd\|' \/C calc'!A0,/);
-    expect(lines[2]).toMatch(/^'@SUM\(1\+1\),NaCl,-5,/);
+    expect(lines[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)",Fe2O3,Fe2O3,'\+cmd\|' \/C calc'!A0,/);
+    expect(lines[2]).toMatch(/^'@SUM\(1\+1\),NaCl,ClNa,-5,/);
     await predict({ input, output: path('hostile.out.parquet') });
     const rows = await query<{ id: string; note: string }>(`SELECT id, note FROM '${path('hostile.out.parquet')}'`);
     expect(rows).toEqual([
@@ -119,9 +120,11 @@ describe('predictBatch', () => {
       .trim()
       .split('\n')
       .slice(1)
-      .map((l) => l.split(',').slice(2));
+      .map((l) => l.split(',').slice(3));
     expect(a).toEqual(b);
-    expect(readFileSync(path('from-formulas.csv'), 'utf8').split('\n')[0]).toBe('formula,batch,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1');
+    expect(readFileSync(path('from-formulas.csv'), 'utf8').split('\n')[0]).toBe(
+      'formula,formula_canonical,batch,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1',
+    );
   });
 
   it('predicts from a run folder exactly as from its bundle', async () => {
@@ -130,7 +133,7 @@ describe('predictBatch', () => {
     await predict({ model: run, input, output: path('steels-run.csv') });
     expect(readFileSync(path('steels-run.csv'), 'utf8')).toBe(readFileSync(path('steels-bundle.csv'), 'utf8'));
     // Steel compositions carry their yield strength, a numeric column that is not kept.
-    expect(readFileSync(path('steels-run.csv'), 'utf8').split('\n')[0]).toBe('formula,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1');
+    expect(readFileSync(path('steels-run.csv'), 'utf8').split('\n')[0]).toBe('formula,formula_canonical,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1');
   });
 
   it('stores the predictions as a project table, replacing only when asked', async () => {
@@ -149,6 +152,7 @@ describe('predictBatch', () => {
     try {
       expect((await store.table('glass_predictions')).columns.map((c) => c.name)).toEqual([
         'formula',
+        'formula_canonical',
         'band_gap',
         'is_metal',
         'is_metal_prob_0',
@@ -182,7 +186,7 @@ describe('predictBatch', () => {
     expect(summary).toMatchObject({ rowsWithoutPredictions: 0, failureCount: 1 });
     expect(summary.failures).toEqual([{ row: 3, column: 'temperature_K', reason: 'no x values for task "seebeck"', task: 'seebeck' }]);
     const rows = await query<{ seebeck: number[] | null }>(
-      `SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]'}, header = true)`,
+      `SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'formula_canonical': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]'}, header = true)`,
     );
     expect(rows.map((r) => r.seebeck?.length ?? null)).toEqual([3, null, 1]);
   });

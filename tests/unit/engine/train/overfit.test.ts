@@ -8,7 +8,7 @@ import { initBackend } from '../../../../src-main/engine/model/backend';
 import { MultiTaskModel } from '../../../../src-main/engine/model/model';
 import type { Logs, TrainingCallback } from '../../../../src-main/engine/train/callbacks/index';
 import { fit } from '../../../../src-main/engine/train/fit';
-import { Adam } from '../../../../src-main/engine/train/optim/adam';
+import { Optimizer } from '../../../../src-main/engine/train/optim/optimizer';
 import { createWeighting } from '../../../../src-main/engine/train/weighting/index';
 import { readCsv, numbers } from '../data/dataset/fixtures';
 import { dataSet } from '../../../helpers/paths';
@@ -54,10 +54,7 @@ describe('overfitting a tiny batch', () => {
       ]),
       store: model.store,
     });
-    const optimizer = new Adam(model.store, {
-      decoupledWeightDecay: false,
-      groups: [{ id: 'all', storeGroups: ['encoder', 'head:gap', 'head:metal'], lr: 3e-3 }],
-    });
+    const optimizer = new Optimizer(model.store, { groups: [{ id: 'all', storeGroups: ['encoder', 'head:gap', 'head:metal'], type: 'adam', lr: 3e-3 }] });
     const history: Logs[] = [];
     const recorder: TrainingCallback = { onEpochEnd: (_, logs) => void history.push(logs) };
     await fit({

@@ -6,11 +6,13 @@ import { closedForm, defineScheduler } from './scheduler';
  * lr(e) = η_min + ½(base − η_min)(1 + cos(π·e / T_max)) after e finished epochs: from base down to
  * η_min at e = T_max, and (like PyTorch) back up again beyond it. T_max defaults to the run's epochs.
  *
- * @example { scheduler_type: 'cosine', t_max: 100, eta_min: 1e-6 }
+ * @example { scheduler_type: cosine, scheduler_options: { t_max: 100, eta_min: 1.0e-6 } }  // or the seed's t_max and min_lr
  */
 export const cosineScheduler = defineScheduler({
   id: 'cosine',
+  aliases: ['CosineAnnealing', 'CosineAnnealingLR'],
   label: 'Cosine annealing',
+  seedKeys: { min_lr: 'eta_min' },
   options: z
     .object({
       t_max: z.number().int().positive().optional(),

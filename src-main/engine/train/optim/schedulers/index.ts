@@ -7,11 +7,11 @@ import { reduceOnPlateauScheduler } from './reduce-on-plateau';
 import type { LrScheduler, SchedulerContext, SchedulerType } from './scheduler';
 import { stepScheduler } from './step';
 
-export const schedulers: Record<string, SchedulerType<Record<string, unknown>>> = Object.fromEntries(
+export const schedulers: Record<string, SchedulerType> = Object.fromEntries(
   [constantScheduler, stepScheduler, cosineScheduler, reduceOnPlateauScheduler].map((s) => [s.id, s]),
 );
 
-export function schedulerType(id: string): SchedulerType<Record<string, unknown>> | undefined {
+export function schedulerType(id: string): SchedulerType | undefined {
   return Object.hasOwn(schedulers, id) ? schedulers[id] : undefined;
 }
 

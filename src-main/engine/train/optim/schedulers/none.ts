@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { closedForm, defineScheduler } from './scheduler';
 
-/** @example scheduler_type: 'none' */
+/** @example scheduler_type: none  // or null, or the seed's None */
 export const constantScheduler = defineScheduler({
   id: 'none',
   label: 'Constant learning rate',

@@ -1,6 +1,7 @@
 /** Reduce on plateau (PyTorch `ReduceLROnPlateau`): cut the rate when a monitored log stops improving. */
 import { z } from 'zod';
 import { CrucibleError } from '../../../errors';
+import { VAL_TASK_LOSS } from '../../metrics';
 import { defineScheduler } from './scheduler';
 
 /**
@@ -10,14 +11,16 @@ import { defineScheduler } from './scheduler';
  * max(lr·factor, min_lr) (a change smaller than eps is ignored), then `cooldown` epochs pass in which
  * bad epochs are not counted. PyTorch's semantics, including a NaN counting as a bad epoch.
  *
- * @example { scheduler_type: 'reduce_on_plateau', monitor: 'val_loss', factor: 0.5, patience: 5 }
+ * @example { scheduler_type: ReduceLROnPlateau, monitor: val_final_loss, factor: 0.5, patience: 5, scheduler_options: { cooldown: 2 } }
  */
 export const reduceOnPlateauScheduler = defineScheduler({
   id: 'reduce_on_plateau',
+  aliases: ['ReduceLROnPlateau', 'plateau'],
   label: 'Reduce on plateau',
   options: z
     .object({
-      monitor: z.string().min(1).default('val_loss'),
+      /** The tasks' mean raw validation loss, which (unlike the weighted `val_final_loss`) does not rise when learned task weights grow. */
+      monitor: z.string().min(1).default(VAL_TASK_LOSS),
       mode: z.enum(['min', 'max']).default('min'),
       factor: z.number().positive().lt(1).default(0.1),
       patience: z.number().int().nonnegative().default(10),

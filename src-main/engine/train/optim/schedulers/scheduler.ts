@@ -31,16 +31,26 @@ export interface LrScheduler {
  * export const constant = defineScheduler({ id: 'none', label: 'Constant', options: z.object({}).strict(),
  *   create: ({ baseLr }) => closedForm(() => baseLr) });
  */
-export interface SchedulerType<O extends object = object> {
+export interface SchedulerType<S extends z.ZodObject = z.ZodObject> {
   /** Config id (`scheduler_type` in the seed): 'none', 'step', 'cosine', 'reduce_on_plateau'. */
   id: string;
+  /** Further names `scheduler_type` accepts (PyTorch's class names, which the seed writes), compared without case, spaces, hyphens or underscores. */
+  aliases?: readonly string[];
   label: string;
-  /** The schedule's options with their defaults (config keys in snake_case). */
-  options: z.ZodType<O, unknown>;
-  create(ctx: SchedulerContext, options: O): LrScheduler;
+  /**
+   * The schedule's options with their defaults (config keys in snake_case: `scheduler_options`). An option named
+   * `monitor` names an epoch log, which the config translates from the seed's names.
+   */
+  options: S;
+  /**
+   * The seed's flat OptimizerConfig keys (`factor`, `min_lr`, …) this schedule reads under another name, e.g.
+   * StepLR's `gamma` is the seed's `factor`. A flat key whose name is one of the options is read as it is.
+   */
+  seedKeys?: Readonly<Record<string, string>>;
+  create(ctx: SchedulerContext, options: z.output<S>): LrScheduler;
 }
 
-export function defineScheduler<O extends object>(scheduler: SchedulerType<O>): SchedulerType<O> {
+export function defineScheduler<S extends z.ZodObject>(scheduler: SchedulerType<S>): SchedulerType<S> {
   return scheduler;
 }
 

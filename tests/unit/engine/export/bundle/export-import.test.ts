@@ -52,7 +52,7 @@ describe('model bundles from training runs', () => {
 
   it('holds the ONNX model, manifest, model card, fine-tuning weights and config, each with its checksum', async () => {
     const { manifest, members } = bundles.gap;
-    expect([...members.keys()].sort()).toEqual([MEMBERS.readme, MEMBERS.model, MEMBERS.python, MEMBERS.config, MEMBERS.weights].sort());
+    expect([...members.keys()].sort()).toEqual([MEMBERS.readme, MEMBERS.model, MEMBERS.python, MEMBERS.report, MEMBERS.config, MEMBERS.weights].sort());
     expect(Object.keys(manifest.files).sort()).toEqual([...members.keys()].sort());
     expect(manifest.formatVersion).toBe(2);
     expect(manifest.name).toBe('gap');
@@ -148,7 +148,7 @@ describe('model bundles from training runs', () => {
       writeFileSync(input, `id,formula\n${test.map((r) => `${r.id},${r.formula}`).join('\n')}\n`);
       const summary = await predict('gap', input, join(scratch.dir, 'gap-out.csv'));
       expect(summary).toMatchObject({ rows: test.length, failureCount: 0, provider: 'cpu', table: 'gap_predictions' });
-      expect(summary.columns).toEqual(['id', 'formula', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+      expect(summary.columns).toEqual(['id', 'formula', 'formula_canonical', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
       const rows = await readCsv(join(scratch.dir, 'gap-out.csv'));
       const tfjs = await tfPredict(
         runs.gap,
@@ -191,7 +191,7 @@ describe('model bundles from training runs', () => {
       const input = join(scratch.dir, 'dos-test.csv');
       writeFileSync(input, `row_id,formula\n${test.map((r) => `${r.id},${r.formula}`).join('\n')}\n`);
       const summary = await predict('dos', input, join(scratch.dir, 'dos-out.csv'));
-      expect(summary.columns).toEqual(['row_id', 'formula', 'phonon_dos', 'phonon_dos_frequency_grid']);
+      expect(summary.columns).toEqual(['row_id', 'formula', 'formula_canonical', 'phonon_dos', 'phonon_dos_frequency_grid']);
       const rows = await readCsv(join(scratch.dir, 'dos-out.csv'));
       const curves = rows.map((r) => JSON.parse(r.phonon_dos as string) as number[]);
       expect(JSON.parse(rows[0].phonon_dos_frequency_grid as string)).toEqual(bundles.dos.manifest.tasks[0].steps!.grid);
@@ -222,7 +222,7 @@ describe('model bundles from training runs', () => {
       const input = join(scratch.dir, 'seebeck-test.csv');
       writeFileSync(input, `curve_id,formula,temperature_K\n${test.map((r) => `${r.id},${r.formula},"${byId.get(r.id)!.temperature_K}"`).join('\n')}\n`);
       const summary = await predict('seebeck', input, join(scratch.dir, 'seebeck-out.parquet'));
-      expect(summary.columns).toEqual(['curve_id', 'formula', 'temperature_K', 'seebeck']);
+      expect(summary.columns).toEqual(['curve_id', 'formula', 'formula_canonical', 'temperature_K', 'seebeck']);
       const db = await DuckDBInstance.create(':memory:');
       const c = await db.connect();
       const read = await c.runAndReadAll(`SELECT seebeck, temperature_K FROM '${join(scratch.dir, 'seebeck-out.parquet')}'`);

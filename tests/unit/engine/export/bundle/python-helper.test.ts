@@ -6,14 +6,15 @@
  * outputs replayed through a stand-in onnxruntime module that checks every feed, holds the same predictions.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { zipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompositionEncoder } from '../../../../../src-main/engine/data/featurize/composition-vector';
-import { FEATURIZER_IDS, getFeaturizer } from '../../../../../src-main/engine/data/featurize/index';
+import { FEATURIZER_IDS, getFeaturizer, type FeaturizerId } from '../../../../../src-main/engine/data/featurize/index';
+import { formulaKeyOrNull } from '../../../../../src-main/engine/data/formula/canonical';
 import { isReadAsMissing } from '../../../../../src-main/engine/data/import/missing-values';
 import { exportBundle, MEMBERS, readBundle, type Bundle } from '../../../../../src-main/engine/export/bundle/index';
 import { pythonHelperPath } from '../../../../../src-main/engine/export/bundle/python-helper';
@@ -40,7 +41,7 @@ const NOTATION = [
 
 interface Vectors {
   elements: string[];
-  rows: ({ row: number; vector: Record<string, number> } | { row: number; error: string })[];
+  rows: ({ row: number; canonical: string; vector: Record<string, number> } | { row: number; canonical: string; error: string })[];
 }
 
 function python(args: string[], env: Record<string, string> = {}): { stdout: string; stderr: string } {
@@ -88,15 +89,20 @@ describe('the Python helper crucible_predict.py', () => {
       );
     });
 
+    /** A bundle holding only what the vectors need: the manifest's composition input over featurizer `id`'s elements. */
+    function vectorsBundle(id: FeaturizerId): string {
+      const elements = compositionTable(getFeaturizer(id)).elements;
+      const bundle = join(scratch.dir, `${id}.crucible`);
+      const manifest = { formatVersion: 2, input: { formulaColumn: 'formula', composition: { input: 'composition', elements } } };
+      writeFileSync(bundle, zipSync({ [MEMBERS.manifest]: new TextEncoder().encode(JSON.stringify(manifest)) }));
+      return bundle;
+    }
+
     for (const id of FEATURIZER_IDS) {
       it(`over the ${id} element table, for every formula of data/`, () => {
         const elements = compositionTable(getFeaturizer(id)).elements;
-        // The vectors need the manifest's composition input only.
-        const bundle = join(scratch.dir, `${id}.crucible`);
-        const manifest = { formatVersion: 2, input: { formulaColumn: 'formula', composition: { input: 'composition', elements } } };
-        writeFileSync(bundle, zipSync({ [MEMBERS.manifest]: new TextEncoder().encode(JSON.stringify(manifest)) }));
         const out = join(scratch.dir, `${id}-vectors.json`);
-        python([bundle, input, '--vectors-json', out]);
+        python([vectorsBundle(id), input, '--vectors-json', out]);
         const py = JSON.parse(readFileSync(out, 'utf8')) as Vectors;
         expect(py.elements).toEqual(elements);
         expect(py.rows).toHaveLength(formulas.length);
@@ -134,9 +140,28 @@ describe('the Python helper crucible_predict.py', () => {
         expect(mismatches.slice(0, 10), `${mismatches.length} of ${formulas.length} formulas differ`).toEqual([]);
       });
     }
+
+    it('writes the canonical formula Crucible writes, for every formula of data/', () => {
+      const py = JSON.parse(python([vectorsBundle('magpie'), input, '--vectors-json', '-']).stdout) as Vectors;
+      const differ = py.rows.flatMap((row, r) => {
+        const want = isReadAsMissing(formulas[r]) ? '' : (formulaKeyOrNull(formulas[r]) ?? '');
+        return row.canonical === want ? [] : [`${JSON.stringify(formulas[r])}: Python ${row.canonical}, TypeScript ${want}`];
+      });
+      expect(differ.slice(0, 10), `${differ.length} of ${formulas.length} formulas differ`).toEqual([]);
+      expect(py.rows.filter((r) => r.canonical !== '').length).toBeGreaterThan(formulas.length / 2);
+    });
   });
 
-  describe('on a bundle from an expt_gap run', () => {
+  // An ensemble's bundle also has each regression task's spread and interval outputs, which the helper writes as `<task>_std`, `_lo`, `_hi`.
+  describe.each([
+    { model: 'one model', yaml: GAP_RUN.replace('max_epochs: 3', 'max_epochs: 1'), extra: [] as string[] },
+    {
+      model: 'a two-member ensemble',
+      yaml: `${GAP_RUN.replace('max_epochs: 3', 'max_epochs: 1')}\nensemble: { size: 2 }\n`,
+      extra: ['band_gap_std', 'band_gap_lo', 'band_gap_hi'],
+    },
+  ])('on a bundle from an expt_gap run ($model)', ({ model, yaml, extra }) => {
+    const tag = model.replaceAll(' ', '-');
     let bundleFile: string;
     let bundle: Bundle;
     let input: string;
@@ -149,19 +174,20 @@ describe('the Python helper crucible_predict.py', () => {
     ]);
 
     beforeAll(async () => {
-      const run = await trainRun(GAP_RUN.replace('max_epochs: 3', 'max_epochs: 1'), join(scratch.dir, 'run-gap'));
-      bundleFile = (await exportBundle(run, join(scratch.dir, 'gap.crucible'))).file;
+      const run = await trainRun(yaml, join(scratch.dir, `run-gap-${tag}`));
+      mkdirSync(join(scratch.dir, tag));
+      bundleFile = (await exportBundle(run, join(scratch.dir, tag, 'gap.crucible'))).file;
       bundle = await readBundle(bundleFile);
       const formulas = (await dataFormulas()).filter((f) => f !== '').slice(0, 400);
       for (const [r, f] of bad) formulas.splice(r, 0, f);
-      input = join(scratch.dir, 'materials.csv');
+      input = join(scratch.dir, `materials-${tag}.csv`);
       writeCsv(
         input,
         ['sample_id', 'formula'],
         formulas.map((f, i) => [`s${i}`, f]),
       );
       vectors = JSON.parse(python([bundleFile, input, '--vectors-json', '-']).stdout) as Vectors;
-      const out = join(scratch.dir, 'crucible-predictions.csv');
+      const out = join(scratch.dir, `crucible-predictions-${tag}.csv`);
       const summary = await predictBatch({ model: bundleFile, input, output: out }, { emit: () => {}, signal: new AbortController().signal });
       crucible = { summary, ...(await readCsv(out)) };
     }, 60_000);
@@ -181,9 +207,9 @@ describe('the Python helper crucible_predict.py', () => {
       outputs: ort.InferenceSession.OnnxValueMapType;
       session: ort.InferenceSession;
     }> {
-      const { input: io, tasks } = bundle.manifest;
+      const { input: io } = bundle.manifest;
       const { elements } = io.composition!;
-      const ok = vectors.rows.filter((r): r is { row: number; vector: Record<string, number> } => 'vector' in r);
+      const ok = vectors.rows.filter((r): r is Extract<Vectors['rows'][number], { vector: unknown }> => 'vector' in r);
       const amounts = new Float32Array(ok.length * elements.length);
       ok.forEach((r, i) => elements.forEach((s, j) => (amounts[i * elements.length + j] = r.vector[s] ?? 0)));
       const feeds = {
@@ -193,10 +219,7 @@ describe('the Python helper crucible_predict.py', () => {
       const session = await ort.InferenceSession.create(bundle.members.get(MEMBERS.model)!);
       return {
         feeds,
-        outputs: await session.run(
-          feeds,
-          tasks.map((t) => t.output),
-        ),
+        outputs: await session.run(feeds, session.outputNames),
         session,
       };
     }
@@ -232,9 +255,9 @@ describe('the Python helper crucible_predict.py', () => {
         ],
       };
       await session.release();
-      const replayFile = join(scratch.dir, 'replay.json');
+      const replayFile = join(scratch.dir, `replay-${tag}.json`);
       writeFileSync(replayFile, JSON.stringify(replay));
-      const out = join(scratch.dir, 'python-predictions.csv');
+      const out = join(scratch.dir, `python-predictions-${tag}.csv`);
       const { stderr } = python([bundleFile, input, '-o', out], {
         PYTHONPATH: join(repoRoot, 'tests', 'helpers', 'replay-onnxruntime'),
         REPLAY_ONNXRUNTIME: replayFile,
@@ -252,12 +275,14 @@ describe('the Python helper crucible_predict.py', () => {
 
       const py = await readCsv(out);
       expect(py.columns).toEqual(crucible.columns);
-      expect(py.columns).toEqual(['sample_id', 'formula', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
-      expect(py.rows.map((r) => [r.sample_id, r.formula, r.is_metal])).toEqual(crucible.rows.map((r) => [r.sample_id, r.formula, r.is_metal]));
+      expect(py.columns).toEqual(['sample_id', 'formula', 'formula_canonical', 'band_gap', ...extra, 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+      const kept = (rows: Record<string, string | null>[]) => rows.map((r) => [r.sample_id, r.formula, r.formula_canonical, r.is_metal]);
+      expect(kept(py.rows)).toEqual(kept(crucible.rows));
       for (const r of bad.keys()) expect(py.rows[r]).toMatchObject({ band_gap: null, is_metal: null, is_metal_prob_0: null, is_metal_prob_1: null });
       const numbers = (rows: Record<string, string | null>[], column: string) => rows.filter((_, r) => !bad.has(r)).map((row) => Number(row[column]));
       expectParity(numbers(py.rows, 'band_gap'), numbers(crucible.rows, 'band_gap'), 'band_gap', bundle.manifest.normalisation.targets.band_gap.std[0]);
       for (const p of ['is_metal_prob_0', 'is_metal_prob_1']) expectParity(numbers(py.rows, p), numbers(crucible.rows, p), p);
+      for (const e of extra) expectParity(numbers(py.rows, e), numbers(crucible.rows, e), e, bundle.manifest.normalisation.targets.band_gap.std[0]);
     });
   });
 });

@@ -12,7 +12,7 @@ import { initBackend } from '../../../../../src-main/engine/model/backend';
 import { MultiTaskModel } from '../../../../../src-main/engine/model/model';
 import { createTfOps } from '../../../../../src-main/engine/model/ops/tf-ops';
 import { tf } from '../../../../../src-main/engine/model/tf';
-import { runTraining } from '../../../../../src-main/engine/train/run-training';
+import { trainJob } from '../../../../../src-main/engine/studies/train-job';
 import { readCheckpointFile, restoreSession } from '../../../../../src-main/engine/train/training-state';
 import { dataSet } from '../../../../helpers/paths';
 
@@ -80,11 +80,11 @@ data:
     batch_size: 128
 ${common(2)}`;
 
-/** Trains `yaml` into `runDir` (wasm backend) and returns the folder. */
+/** Trains `yaml` (one model, or an ensemble when it says so) into `runDir` (wasm backend) and returns the folder. */
 export async function trainRun(yaml: string, runDir: string): Promise<string> {
   await initBackend('wasm');
   const config = parseConfigText(yaml, { baseDir: runDir });
-  await runTraining({ config, data: await loadRunData(config), runDir }, { emit: () => {}, signal: new AbortController().signal });
+  await trainJob({ config, data: await loadRunData(config), runDir }, { emit: () => {}, signal: new AbortController().signal });
   return runDir;
 }
 
@@ -123,9 +123,12 @@ export async function tfPredict(runDir: string, formulas: string[], steps: Recor
 
 /** predictions/test.csv of a run as rows of strings keyed by header. */
 export function testPredictions(runDir: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(runDir, 'predictions', 'test.csv'), 'utf8')
-    .trim()
-    .split('\n');
+  return csvRows(join(runDir, 'predictions', 'test.csv'));
+}
+
+/** A CSV file Crucible wrote (no line breaks inside cells) as rows of strings keyed by header. */
+export function csvRows(file: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
   const names = header.split(',');
   return lines.map((line) => {
     const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replaceAll('""', '"'));

@@ -4,7 +4,7 @@ import { initBackend } from '../../../../../src-main/engine/model/backend';
 import { ParamStore } from '../../../../../src-main/engine/model/params';
 import { tf } from '../../../../../src-main/engine/model/tf';
 import { Rng } from '../../../../../src-main/engine/util/random';
-import { Adam, type AdamOptions } from '../../../../../src-main/engine/train/optim/adam';
+import { Optimizer, type OptimizerOptions } from '../../../../../src-main/engine/train/optim/optimizer';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -21,7 +21,7 @@ function storeWith(extra: Array<[string, number[], string]> = []): ParamStore {
 }
 
 /** Applies fixed gradients, one map per step. */
-function applySteps(opt: Adam, steps: Array<Record<string, number[]>>): void {
+function applySteps(opt: Optimizer, steps: Array<Record<string, number[]>>): void {
   for (const step of steps) {
     const grads = Object.fromEntries(Object.entries(step).map(([n, g]) => [n, tf.tensor1d(g)]));
     opt.step(grads);
@@ -29,15 +29,19 @@ function applySteps(opt: Adam, steps: Array<Record<string, number[]>>): void {
   }
 }
 
-const encoderOnly = (lr: number, weightDecay = 0): AdamOptions['groups'] => [{ id: 'encoder', storeGroups: ['encoder'], lr, weightDecay }];
+/** PyTorch's ε, which the hand-computed values below use (the seed's default is 1e-6). */
+const PYTORCH = { eps: 1e-8 };
+const encoderOnly = (type: 'adam' | 'adamw', lr: number, weightDecay = 0): OptimizerOptions['groups'] => [
+  { id: 'encoder', storeGroups: ['encoder'], type, options: PYTORCH, lr, weightDecay },
+];
 const G = [{ w: [0.5, -1] }, { w: [-0.3, 2] }];
 
-describe('Adam / AdamW', () => {
+describe('Adam / AdamW in the grouped optimiser', () => {
   // Expected values from PyTorch's update rule in float64 (lr 0.1, betas 0.9/0.999, eps 1e-8), by hand:
   // step 1 moves each weight by lr·sign(g); step 2 uses m = 0.09·g₁ + 0.1·g₂, v = 0.000999·g₁² + 0.001·g₂².
   it('Adam matches the hand-computed two-step update', () => {
     const store = storeWith();
-    const opt = new Adam(store, { groups: encoderOnly(0.1), decoupledWeightDecay: false });
+    const opt = new Optimizer(store, { groups: encoderOnly('adam', 0.1) });
     applySteps(opt, G.slice(0, 1));
     expect(Array.from(store.values('w'))).toEqual([expect.closeTo(0.9, 6), expect.closeTo(-1.9, 6)]);
     applySteps(opt, G.slice(1));
@@ -46,7 +50,7 @@ describe('Adam / AdamW', () => {
 
   it('AdamW decays the weights first, decoupled from the moments: p ← p·(1 − lr·wd) − step', () => {
     const store = storeWith();
-    const opt = new Adam(store, { groups: encoderOnly(0.1, 0.1), decoupledWeightDecay: true });
+    const opt = new Optimizer(store, { groups: encoderOnly('adamw', 0.1, 0.1) });
     applySteps(opt, G.slice(0, 1));
     expect(Array.from(store.values('w'))).toEqual([expect.closeTo(0.89, 6), expect.closeTo(-1.88, 6)]);
     applySteps(opt, G.slice(1));
@@ -55,9 +59,22 @@ describe('Adam / AdamW', () => {
 
   it('Adam with weight decay adds the L2 term wd·p to the gradient', () => {
     const store = storeWith();
-    const opt = new Adam(store, { groups: encoderOnly(0.1, 0.1), decoupledWeightDecay: false });
+    const opt = new Optimizer(store, { groups: encoderOnly('adam', 0.1, 0.1) });
     applySteps(opt, G);
     expect(Array.from(store.values('w'))).toEqual([expect.closeTo(0.861352997, 6), expect.closeTo(-1.925017878, 6)]);
+  });
+
+  it('trains each group with its own optimiser: AdamW and Adam side by side, as each alone', () => {
+    const store = storeWith([['h', [1, -2], 'head:gap']]);
+    const opt = new Optimizer(store, {
+      groups: [...encoderOnly('adamw', 0.1, 0.1), { id: 'head:gap', storeGroups: ['head:gap'], type: 'adam', options: PYTORCH, lr: 0.1, weightDecay: 0.1 }],
+    });
+    applySteps(
+      opt,
+      G.map((g) => ({ ...g, h: g.w })),
+    );
+    expect(Array.from(store.values('w'))).toEqual([expect.closeTo(0.861950199, 6), expect.closeTo(-1.897810353, 6)]);
+    expect(Array.from(store.values('h'))).toEqual([expect.closeTo(0.861352997, 6), expect.closeTo(-1.925017878, 6)]);
   });
 
   it('agrees with tf.train.adam on a quadratic over 20 steps', () => {
@@ -65,7 +82,7 @@ describe('Adam / AdamW', () => {
     const ours = new ParamStore(new Rng(1));
     const w = ours.create('w', [3], { values: f32(1, 1, 1) }, 'encoder');
     const reference = tf.variable(tf.tensor1d([1, 1, 1]));
-    const opt = new Adam(ours, { groups: encoderOnly(0.05), decoupledWeightDecay: false, epsilon: 1e-7 });
+    const opt = new Optimizer(ours, { groups: [{ id: 'encoder', storeGroups: ['encoder'], type: 'adam', options: { eps: 1e-7 }, lr: 0.05 }] });
     const tfAdam = tf.train.adam(0.05, 0.9, 0.999, 1e-7);
     const loss = (v: tf.Tensor) => () => tf.sum(tf.square(tf.sub(v, target))) as tf.Scalar;
     for (let i = 0; i < 20; i++) {
@@ -87,11 +104,10 @@ describe('Adam / AdamW', () => {
       ['sigma', [0], 'weighting'],
       ['head', [0], 'head:gap'],
     ]);
-    const opt = new Adam(store, {
-      decoupledWeightDecay: true,
+    const opt = new Optimizer(store, {
       groups: [
-        { id: 'encoder', storeGroups: ['encoder', 'weighting'], lr: 0.01 },
-        { id: 'head:gap', storeGroups: ['head:gap'], lr: 0.1 },
+        { id: 'encoder', storeGroups: ['encoder', 'weighting'], type: 'adamw', options: PYTORCH, lr: 0.01 },
+        { id: 'head:gap', storeGroups: ['head:gap'], type: 'adamw', options: PYTORCH, lr: 0.1 },
       ],
     });
     // Adam's first step moves every weight by lr·sign(g), whatever the gradient's size.
@@ -108,11 +124,10 @@ describe('Adam / AdamW', () => {
 
   it('skips frozen parameters and parameters without a gradient (their moments untouched)', () => {
     const store = storeWith([['head', [1], 'head:gap']]);
-    const opt = new Adam(store, {
-      decoupledWeightDecay: true,
+    const opt = new Optimizer(store, {
       groups: [
-        { id: 'encoder', storeGroups: ['encoder'], lr: 0.1, weightDecay: 0.5 },
-        { id: 'head:gap', storeGroups: ['head:gap'], lr: 0.1 },
+        { id: 'encoder', storeGroups: ['encoder'], type: 'adamw', lr: 0.1, weightDecay: 0.5 },
+        { id: 'head:gap', storeGroups: ['head:gap'], type: 'adamw', lr: 0.1 },
       ],
     });
     store.setFrozen((s) => s.group === 'encoder');
@@ -133,7 +148,7 @@ describe('Adam / AdamW', () => {
     // Gradients [3, 4] (norm 5) clipped to norm 1 must act exactly like [0.6, 0.8] unclipped.
     const run = (clip: number | undefined, first: number[]) => {
       const store = storeWith();
-      const opt = new Adam(store, { groups: encoderOnly(0.1), decoupledWeightDecay: false, globalClipNorm: clip });
+      const opt = new Optimizer(store, { groups: encoderOnly('adam', 0.1), globalClipNorm: clip });
       applySteps(opt, [{ w: first }, { w: [0.1, -0.2] }]);
       return Array.from(store.values('w'));
     };
@@ -146,18 +161,18 @@ describe('Adam / AdamW', () => {
 
   it('resumes bit-exactly from an exported state', () => {
     const steps = Array.from({ length: 6 }, (_, i) => ({ w: [Math.sin(i + 1), Math.cos(3 * i)], head: [0.1 * i - 0.2] }));
-    const groups: AdamOptions['groups'] = [
-      { id: 'encoder', storeGroups: ['encoder'], lr: 0.01, weightDecay: 0.01 },
-      { id: 'head:gap', storeGroups: ['head:gap'], lr: 0.003 },
+    const groups: OptimizerOptions['groups'] = [
+      { id: 'encoder', storeGroups: ['encoder'], type: 'adamw', lr: 0.01, weightDecay: 0.01 },
+      { id: 'head:gap', storeGroups: ['head:gap'], type: 'adam', lr: 0.003 },
     ];
     const fresh = () => storeWith([['head', [0.5], 'head:gap']]);
 
     const straight = fresh();
-    const a = new Adam(straight, { groups, decoupledWeightDecay: true });
+    const a = new Optimizer(straight, { groups });
     applySteps(a, steps);
 
     const first = fresh();
-    const b = new Adam(first, { groups, decoupledWeightDecay: true });
+    const b = new Optimizer(first, { groups });
     applySteps(b, steps.slice(0, 3));
     b.setLr('head:gap', 0.002);
     b.setLr('head:gap', 0.003);
@@ -166,7 +181,7 @@ describe('Adam / AdamW', () => {
 
     const resumed = fresh();
     resumed.load(weights);
-    const c = new Adam(resumed, { groups: groups.map((g) => ({ ...g, lr: 1 })), decoupledWeightDecay: true });
+    const c = new Optimizer(resumed, { groups: groups.map((g) => ({ ...g, lr: 1 })) });
     c.loadState(saved);
     expect(c.lr('encoder')).toBe(0.01);
     applySteps(c, steps.slice(3));
@@ -177,18 +192,17 @@ describe('Adam / AdamW', () => {
 
   it('rejects a saved state whose sizes do not match the model', () => {
     const store = storeWith();
-    const opt = new Adam(store, { groups: encoderOnly(0.1), decoupledWeightDecay: false });
+    const opt = new Optimizer(store, { groups: encoderOnly('adam', 0.1) });
     expect(() => opt.loadState({ lrs: {}, slots: { w: { step: 1, m: f32(1, 2, 3), v: f32(1, 2, 3) } } })).toThrow(/"w" has 3 values but the parameter has 2/);
   });
 
   it('does not leak tensors over many steps, and frees its state on dispose', () => {
     const store = storeWith([['head', [0.5], 'head:gap']]);
-    const opt = new Adam(store, {
-      decoupledWeightDecay: true,
+    const opt = new Optimizer(store, {
       globalClipNorm: 1,
       groups: [
-        { id: 'encoder', storeGroups: ['encoder'], lr: 0.01, weightDecay: 0.1 },
-        { id: 'head:gap', storeGroups: ['head:gap'], lr: 0.01 },
+        { id: 'encoder', storeGroups: ['encoder'], type: 'adamw', lr: 0.01, weightDecay: 0.1 },
+        { id: 'head:gap', storeGroups: ['head:gap'], type: 'delta_bar_delta', lr: 0.01 },
       ],
     });
     const vars = opt.variables();
@@ -213,7 +227,7 @@ describe('Adam / AdamW', () => {
 
   it('refuses gradients keyed by tfjs variable names instead of parameter names', () => {
     const store = storeWith();
-    const opt = new Adam(store, { groups: encoderOnly(0.1), decoupledWeightDecay: false });
+    const opt = new Optimizer(store, { groups: encoderOnly('adam', 0.1) });
     const g = tf.tensor1d([1, 1]);
     expect(() => opt.step({ [store.get('w').name]: g })).toThrow(/unknown parameter "s\d+\/w"/);
     g.dispose();
@@ -223,15 +237,16 @@ describe('Adam / AdamW', () => {
     const store = storeWith();
     expect(
       () =>
-        new Adam(store, {
-          decoupledWeightDecay: true,
+        new Optimizer(store, {
           groups: [
-            { id: 'encoder', storeGroups: ['encoder', 'weighting'], lr: 0.1 },
-            { id: 'w', storeGroups: ['weighting'], lr: 0.1 },
+            { id: 'encoder', storeGroups: ['encoder', 'weighting'], type: 'adamw', lr: 0.1 },
+            { id: 'w', storeGroups: ['weighting'], type: 'adamw', lr: 0.1 },
           ],
         }),
     ).toThrow(/"weighting" are in two optimiser groups/);
-    expect(() => new Adam(store, { groups: encoderOnly(-1), decoupledWeightDecay: true })).toThrow(CrucibleError);
-    expect(() => new Adam(store, { groups: encoderOnly(0.1), decoupledWeightDecay: true, beta1: 1 })).toThrow(/beta1/);
+    expect(() => new Optimizer(store, { groups: encoderOnly('adamw', -1) })).toThrow(CrucibleError);
+    expect(
+      () => new Optimizer(store, { groups: [{ id: 'encoder', storeGroups: ['encoder'], type: 'adamw', options: { betas: [1, 0.999] }, lr: 0.1 }] }),
+    ).toThrow(/options of optimiser "adamw" are invalid: betas\.0/);
   });
 });

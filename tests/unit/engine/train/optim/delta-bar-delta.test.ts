@@ -5,33 +5,33 @@ import { initBackend } from '../../../../../src-main/engine/model/backend';
 import { ParamStore } from '../../../../../src-main/engine/model/params';
 import { tf } from '../../../../../src-main/engine/model/tf';
 import { Rng } from '../../../../../src-main/engine/util/random';
-import { Adam } from '../../../../../src-main/engine/train/optim/adam';
-import { GAIN_DEFAULTS, type GainOptions } from '../../../../../src-main/engine/train/optim/delta-bar-delta';
+import { Optimizer } from '../../../../../src-main/engine/train/optim/optimizer';
 import { dataSet } from '../../../../helpers/paths';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function gainsOptimizer(values: number[], gains: GainOptions, lr = 0.1, weightDecay = 0): { store: ParamStore; opt: Adam } {
+/** A delta_bar_delta optimiser over one parameter `w`; `options` are the optimiser's own (momentum, gains). */
+function gainsOptimizer(values: number[], options: Record<string, unknown>, lr = 0.1, weightDecay = 0): { store: ParamStore; opt: Optimizer } {
   const store = new ParamStore(new Rng(3));
   store.create('w', [values.length], { values: Float32Array.from(values) }, 'encoder');
-  const opt = new Adam(store, { decoupledWeightDecay: false, groups: [{ id: 'encoder', storeGroups: ['encoder'], lr, weightDecay, gains }] });
+  const opt = new Optimizer(store, { groups: [{ id: 'encoder', storeGroups: ['encoder'], type: 'delta_bar_delta', options, lr, weightDecay }] });
   return { store, opt };
 }
 
-function step(opt: Adam, g: number[]): void {
+function step(opt: Optimizer, g: number[]): void {
   const t = tf.tensor1d(g);
   opt.step({ w: t });
   t.dispose();
 }
 
-const gainsOf = (opt: Adam) => Array.from(opt.exportState().slots.w.v);
+const gainsOf = (opt: Optimizer) => Array.from(opt.exportState().slots.w.v);
 
 describe('delta-bar-delta gains', () => {
   it('grows a gain by κ while the gradient keeps its sign, multiplies it by φ on a flip, and clips to [min, max]', () => {
     // μ = 0, so m is the last gain-scaled gradient and the rule compares consecutive gradients.
-    const { store, opt } = gainsOptimizer([0, 0], { momentum: 0, increment: 0.05, decay: 0.5, min: 0.2, max: 1.08 });
+    const { store, opt } = gainsOptimizer([0, 0], { momentum: 0, gains: { increment: 0.05, decay: 0.5, min: 0.2, max: 1.08 } });
     const expected: number[][] = [];
     let p = [0, 0];
     const run = (g: number[], gains: number[]) => {
@@ -51,7 +51,7 @@ describe('delta-bar-delta gains', () => {
   });
 
   it('adds momentum: mₜ = μ·mₜ₋₁ + γₜ·gₜ and p ← p − lr·mₜ, with weight decay as an L2 term', () => {
-    const { store, opt } = gainsOptimizer([1], { ...GAIN_DEFAULTS, momentum: 0.9 }, 0.1, 0.5);
+    const { store, opt } = gainsOptimizer([1], { momentum: 0.9 }, 0.1, 0.5);
     step(opt, [2]); // g = 2 + 0.5·1 = 2.5, γ = 1, m = 2.5, p = 1 − 0.25 = 0.75
     expect(store.values('w')[0]).toBeCloseTo(0.75, 6);
     step(opt, [2]); // g = 2 + 0.375 = 2.375 agrees with m: γ = 1.05; m = 0.9·2.5 + 1.05·2.375 = 4.74375
@@ -60,7 +60,7 @@ describe('delta-bar-delta gains', () => {
   });
 
   it('saves and restores its momentum and gains so a resumed run continues exactly', () => {
-    const options = { ...GAIN_DEFAULTS, momentum: 0.5 };
+    const options = { momentum: 0.5 };
     const a = gainsOptimizer([1, -1], options);
     const grads = [
       [0.3, -0.2],
@@ -79,8 +79,9 @@ describe('delta-bar-delta gains', () => {
   });
 
   it('rejects impossible gain settings', () => {
-    expect(() => gainsOptimizer([1], { ...GAIN_DEFAULTS, min: 2, max: 1 })).toThrow(CrucibleError);
-    expect(() => gainsOptimizer([1], { ...GAIN_DEFAULTS, momentum: 1 })).toThrow(/momentum/);
+    expect(() => gainsOptimizer([1], { gains: { min: 2, max: 1 } })).toThrow(CrucibleError);
+    expect(() => gainsOptimizer([1], { gains: { min: 2, max: 1 } })).toThrow(/gains\.min: the gains' min \(2\) is above their max \(1\)/);
+    expect(() => gainsOptimizer([1], { momentum: 1 })).toThrow(/momentum/);
   });
 });
 
@@ -104,18 +105,24 @@ data:
     expect(cfg.model.encoderOptimizer).toMatchObject({
       type: 'delta_bar_delta',
       lr: 0.01,
-      gains: { momentum: 0.8, increment: 0.05, decay: 0.95, min: 0.1, max: 5 },
+      options: { momentum: 0.8, gains: { increment: 0.05, decay: 0.95, min: 0.1, max: 5 } },
     });
-    expect(cfg.tasks[0].optimizer.gains).toBeUndefined();
+    expect(cfg.tasks[0].optimizer).toMatchObject({ type: 'adamw', options: { betas: [0.9, 0.999], eps: 1e-6 } });
     expect(parseConfigText(dumpResolvedConfig(cfg), { baseDir: '/' })).toStrictEqual(cfg);
   });
 
-  it('names the key when min exceeds max, and notes gains given to an Adam optimiser', () => {
+  it('names the key when min exceeds max, and notes options another optimiser reads', () => {
     expect(() => parseConfigText(yaml('{ optimizer_type: delta_bar_delta, gains: { min: 30 } }'), { baseDir: '/' })).toThrow(
-      /min \(30\) is above their max \(10\)/,
+      /shared_block_optimizer\.gains\.min is 30; the gains' min \(30\) is above their max \(10\)/,
     );
     const notices: ConfigNotice[] = [];
     parseConfigText(yaml('{ optimizer_type: adamw, momentum: 0.5 }'), { baseDir: '/', onNotice: (n) => notices.push(n) });
-    expect(notices.map((n) => n.message)).toContain('momentum and gains apply to optimizer_type delta_bar_delta only; the adamw optimiser ignores them.');
+    parseConfigText(yaml('{ optimizer_type: delta_bar_delta, eps: 1.0e-7 }'), { baseDir: '/', onNotice: (n) => notices.push(n) });
+    expect(notices.map((n) => n.message)).toEqual(
+      expect.arrayContaining([
+        'momentum applies to optimizer_type delta_bar_delta only; the adamw optimiser ignores it.',
+        'eps applies to optimizer_type adam and adamw only; the delta_bar_delta optimiser ignores it.',
+      ]),
+    );
   });
 });

@@ -52,6 +52,6 @@ describe('reduce-on-plateau scheduler (ReduceLROnPlateau)', () => {
   it('names the missing monitor and the keys it could use instead', () => {
     const s = createScheduler('reduce_on_plateau', {}, { baseLr: 1, epochs: 3 });
     expect(() => s.step({ loss: 1, lr_encoder: 1 })).toThrow(CrucibleError);
-    expect(() => s.step({ loss: 1, lr_encoder: 1 })).toThrow(/monitors "val_loss"/);
+    expect(() => s.step({ loss: 1, lr_encoder: 1 })).toThrow(/monitors "val_task_loss"/);
   });
 });

@@ -1,52 +1,41 @@
 /**
- * Adam and AdamW over the ParamStore's variables, with parameter groups (own learning rate and weight
- * decay each, and optionally momentum SGD with delta-bar-delta gains instead of Adam), frozen
- * parameters, optional global-norm clipping, and a state that saves to Float32Arrays and restores
- * bit-exactly so a resumed run continues the uninterrupted one.
- * Written with plain tf ops rather than tf.train.adam, which has one learning rate and a hidden state.
+ * The optimiser of a run: parameter groups over the ParamStore's variables, each with its own update rule
+ * (optimizers/: Adam, AdamW, delta-bar-delta, …), learning rate and weight decay; frozen parameters,
+ * optional global-norm clipping, and a state that saves to Float32Arrays and restores bit-exactly so a
+ * resumed run continues the uninterrupted one.
+ * Written with plain tf ops rather than tf.train.*, which have one learning rate and a hidden state.
  */
 import { CrucibleError } from '../../errors';
 import type { ParamStore } from '../../model/params';
 import { tf, type Tensor, type Variable } from '../../model/tf';
 import { clipByGlobalNorm } from './clip';
-import { gainUpdate, type GainOptions } from './delta-bar-delta';
+import { createUpdate } from './optimizers/index';
+import type { ParamUpdate, Slot } from './optimizers/optimizer-type';
 
 export interface ParamGroupOptions {
   /** Group id: 'encoder', 'head:<task>', … (names the group in logs and schedulers). */
   id: string;
   /** The ParamStore groups it trains, e.g. ['encoder', 'weighting', 'lora'] for the seed's shared-block optimiser. */
   storeGroups: string[];
+  /** The optimiser registry id, e.g. 'adamw'. */
+  type: string;
+  /** That optimiser's own options (betas, momentum, …); defaults fill what is missing. */
+  options?: unknown;
   lr: number;
-  /** Default 0. AdamW: decoupled decay p ← p·(1 − lr·wd); Adam and gains: L2, g ← g + wd·p. */
+  /** Default 0; the rule decides how it applies (AdamW decoupled, the others as an L2 term). */
   weightDecay?: number;
-  /** When set, this group trains with momentum SGD and per-weight delta-bar-delta gains (see delta-bar-delta.ts), not Adam. */
-  gains?: GainOptions;
 }
 
-export interface AdamOptions {
+export interface OptimizerOptions {
   groups: ParamGroupOptions[];
-  /**
-   * true: AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019);
-   * false: Adam (Kingma & Ba 2015) with weight decay as an L2 term, like PyTorch's `Adam(weight_decay=…)`.
-   */
-  decoupledWeightDecay: boolean;
-  /** Default 0.9. */
-  beta1?: number;
-  /** Default 0.999. */
-  beta2?: number;
-  /** Default 1e-8 (PyTorch's). */
-  epsilon?: number;
   /** When set, gradients are first scaled so their global norm (over all groups) is at most this. */
   globalClipNorm?: number;
 }
 
-/** Adam's state for one parameter. */
+/** One parameter's state (see {@link Slot}), in the parameter's row-major order. */
 export interface SlotState {
-  /** Updates this parameter has received (its bias correction uses its own count, as in PyTorch). */
   step: number;
-  /** First-moment estimate (gains groups: the momentum buffer), in the parameter's row-major order. */
   m: Float32Array;
-  /** Second-moment estimate (gains groups: the per-weight gains). */
   v: Float32Array;
 }
 
@@ -62,19 +51,13 @@ interface Group {
   id: string;
   lr: number;
   weightDecay: number;
-  gains?: GainOptions;
+  update: ParamUpdate;
 }
 
-interface Slot {
-  step: number;
-  m: Variable;
-  v: Variable;
-}
-
-function checkNumber(value: number, what: string, min: number, max = Infinity): void {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new CrucibleError('bad-config', `The optimiser's ${what} is ${value}; it must lie in [${min}, ${max}].`, {
-      hint: 'Typical values: lr 1e-3, weight_decay 1e-5, betas 0.9 and 0.999.',
+function checkNumber(value: number, what: string, min: number): void {
+  if (!Number.isFinite(value) || value < min) {
+    throw new CrucibleError('bad-config', `The optimiser's ${what} is ${value}; it must be at least ${min}.`, {
+      hint: 'Typical values: lr 1e-3, weight_decay 1e-5.',
     });
   }
 }
@@ -88,49 +71,31 @@ function slotVariable(shape: number[], values?: Float32Array, fill = 0): Variabl
   return v;
 }
 
-function checkGains(o: GainOptions, group: string): void {
-  checkNumber(o.momentum, `momentum of group "${group}"`, 0, 0.999999);
-  checkNumber(o.increment, `gain increment of group "${group}"`, 0);
-  checkNumber(o.decay, `gain decay of group "${group}"`, 1e-12, 1);
-  checkNumber(o.min, `minimum gain of group "${group}"`, 1e-12);
-  checkNumber(o.max, `maximum gain of group "${group}"`, o.min);
-}
-
 /**
- * Adam/AdamW with parameter groups.
+ * An optimiser with parameter groups.
  *
  * @example
- * const opt = new Adam(model.store, { decoupledWeightDecay: true, globalClipNorm: 1, groups: [
- *   { id: 'encoder', storeGroups: ['encoder', 'weighting', 'lora'], lr: 1e-3, weightDecay: 1e-5 },
- *   { id: 'head:gap', storeGroups: ['head:gap'], lr: 5e-3 } ] });
+ * const opt = new Optimizer(model.store, { globalClipNorm: 1, groups: [
+ *   { id: 'encoder', storeGroups: ['encoder', 'weighting', 'lora'], type: 'adamw', lr: 1e-3, weightDecay: 1e-5 },
+ *   { id: 'head:gap', storeGroups: ['head:gap'], type: 'delta_bar_delta', options: { momentum: 0.8 }, lr: 5e-3 } ] });
  * const { value, grads } = model.store.variableGrads(lossFn, opt.variables());
  * opt.step(grads); tf.dispose([value, grads]);
  */
-export class Adam {
+export class Optimizer {
   private readonly groups: Group[];
   /** ParamStore group → optimiser group. */
   private readonly groupOfStoreGroup = new Map<string, Group>();
   private readonly slots = new Map<string, Slot>();
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly epsilon: number;
 
   constructor(
     private readonly store: ParamStore,
-    private readonly options: AdamOptions,
+    private readonly options: OptimizerOptions,
   ) {
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-    checkNumber(this.beta1, 'beta1', 0, 0.999999);
-    checkNumber(this.beta2, 'beta2', 0, 0.999999);
-    checkNumber(this.epsilon, 'epsilon', 0);
     if (options.globalClipNorm !== undefined) checkNumber(options.globalClipNorm, 'gradient clipping norm', 1e-12);
     this.groups = options.groups.map((g) => {
       checkNumber(g.lr, `learning rate of group "${g.id}"`, 0);
       checkNumber(g.weightDecay ?? 0, `weight decay of group "${g.id}"`, 0);
-      if (g.gains) checkGains(g.gains, g.id);
-      const group = { id: g.id, lr: g.lr, weightDecay: g.weightDecay ?? 0, gains: g.gains };
+      const group = { id: g.id, lr: g.lr, weightDecay: g.weightDecay ?? 0, update: createUpdate(g.type, g.options) };
       for (const storeGroup of g.storeGroups) {
         const other = this.groupOfStoreGroup.get(storeGroup);
         if (other)
@@ -169,7 +134,7 @@ export class Adam {
 
   /**
    * One update from gradients keyed by parameter name (as `ParamStore.variableGrads` gives them). Parameters
-   * without a gradient this step (a head whose task was skipped) are left alone, moments included;
+   * without a gradient this step (a head whose task was skipped) are left alone, state included;
    * frozen parameters are skipped. The gradients stay owned by the caller.
    */
   step(grads: Record<string, Tensor>): void {
@@ -180,7 +145,11 @@ export class Adam {
     tf.tidy(() => {
       const own = Object.fromEntries(names.map((n) => [n, grads[n]]));
       const g = this.options.globalClipNorm === undefined ? own : clipByGlobalNorm(own, this.options.globalClipNorm);
-      names.forEach((name, i) => this.update(this.store.get(name), g[name], slots[i], groups[i]));
+      names.forEach((name, i) => {
+        const { update, lr, weightDecay } = groups[i];
+        slots[i].step += 1;
+        update.apply(this.store.get(name), g[name], slots[i], lr, weightDecay);
+      });
     });
   }
 
@@ -217,35 +186,11 @@ export class Adam {
     this.disposeSlots();
   }
 
-  private update(p: Variable, grad: Tensor, slot: Slot, group: Group): void {
-    const { beta1, beta2, epsilon } = this;
-    const { lr, weightDecay } = group;
-    slot.step += 1;
-    if (group.gains) {
-      gainUpdate(p, weightDecay > 0 ? tf.add(grad, tf.mul(p, weightDecay)) : grad, { m: slot.m, gains: slot.v }, lr, group.gains);
-      return;
-    }
-    // PyTorch's form: the bias corrections are host scalars, step = lr / (1 − β₁ᵗ), denom = √v / √(1 − β₂ᵗ) + ε.
-    const bc1 = 1 - beta1 ** slot.step;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
-    let g = grad;
-    let base: Tensor = p;
-    if (weightDecay > 0) {
-      if (this.options.decoupledWeightDecay) base = tf.mul(p, 1 - lr * weightDecay);
-      else g = tf.add(g, tf.mul(p, weightDecay));
-    }
-    slot.m.assign(tf.add(tf.mul(slot.m, beta1), tf.mul(g, 1 - beta1)));
-    slot.v.assign(tf.add(tf.mul(slot.v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-    const denom = tf.add(tf.div(tf.sqrt(slot.v), bc2Sqrt), epsilon);
-    p.assign(tf.sub(base, tf.mul(tf.div(slot.m, denom), lr / bc1)));
-  }
-
   private slot(name: string, group: Group): Slot {
     let s = this.slots.get(name);
     if (!s) {
       const shape = this.store.spec(name).shape;
-      // A gains group keeps its gains in v, and every gain starts at 1.
-      s = { step: 0, m: slotVariable(shape), v: slotVariable(shape, undefined, group.gains ? 1 : 0) };
+      s = { step: 0, m: slotVariable(shape), v: slotVariable(shape, undefined, group.update.initialV) };
       this.slots.set(name, s);
     }
     return s;

@@ -15,7 +15,7 @@ import type { MetricName } from '../train/metrics';
 import type { LoadedData, RunAnalysis, RunSummary, TrainingEvent } from '../train/run-training';
 import { weightingStrategy, weightings } from '../train/weighting/index';
 import { toCsv } from '../util/csv-writer';
-import type { AffinityOptions } from './affinity';
+import type { AffinityOptions } from '../analysis/affinity';
 import { metricHigherIsBetter, studyMetric, testMetric, trainedTasks, withTasks, type RunPlan } from './run-plans';
 
 export const DEFAULT_COMPARE_STRATEGIES = ['static', 'uncertainty', 'gradnorm', 'dwa', 'pcgrad'];

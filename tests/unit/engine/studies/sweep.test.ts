@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src-main/engine/config/index';
 import { loadRunData } from '../../../../src-main/engine/data/load-run-data';
-import { learningCurveCsv, parseFractions, runSweep, sweepTableCsv } from '../../../../src-main/engine/evaluation/sweep';
+import { learningCurveCsv, parseFractions, runSweep, sweepTableCsv } from '../../../../src-main/engine/studies/sweep';
 import { repoRoot, scratchDir } from '../../../helpers/paths';
 
 describe('data-scaling sweeps', () => {

@@ -12,9 +12,9 @@ import { runInWorker } from '../jobs/run-in-worker';
 import type { MetricName } from '../train/metrics';
 import type { LoadedData, RunSummary, TrainingEvent } from '../train/run-training';
 import { toCsv } from '../util/csv-writer';
-import type { AffinityOptions } from './affinity';
-import { readDataMap, taskFeatures, type DataMap } from './data-map';
-import { FUZZY_DEFAULTS, fuzzyCluster, type FuzzyOptions } from './fuzzy-cmeans';
+import type { AffinityOptions } from '../analysis/affinity';
+import { readDataMap, taskFeatures, type DataMap } from '../analysis/data-map';
+import { FUZZY_DEFAULTS, fuzzyCluster, type FuzzyOptions } from '../analysis/fuzzy-cmeans';
 import { studyMetric, testMetric, trainedTasks, withTasks } from './run-plans';
 
 /** What the membership heatmap shows; written as grouping.json. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataMap } from '../../../../src-main/engine/analysis/data-map';
-import { groupPlans, groupTasks, runGroupStudy } from '../../../../src-main/engine/analysis/grouping';
+import { groupPlans, groupTasks, runGroupStudy } from '../../../../src-main/engine/studies/grouping';
 import { parseConfigText } from '../../../../src-main/engine/config/index';
 import type { ResolvedRunConfig } from '../../../../src-main/engine/config/types';
 import { loadRunData } from '../../../../src-main/engine/data/load-run-data';

@@ -10,7 +10,7 @@ import {
   seedStats,
   summarizeCompare,
   type CompareRun,
-} from '../../../../src-main/engine/analysis/compare';
+} from '../../../../src-main/engine/studies/compare';
 import { loadConfig } from '../../../../src-main/engine/config/index';
 import { loadRunData } from '../../../../src-main/engine/data/load-run-data';
 import type { RunSummary } from '../../../../src-main/engine/train/run-training';

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src-main/engine/config/index';
 import { loadRunData } from '../../../../src-main/engine/data/load-run-data';
 import { SPLIT_TEST, SPLIT_VAL } from '../../../../src-main/engine/data/dataset/types';
-import { MATBENCH_SEED, foldSplit, runMatbench } from '../../../../src-main/engine/evaluation/matbench';
+import { MATBENCH_SEED, foldSplit, runMatbench } from '../../../../src-main/engine/studies/matbench';
 import { kFoldTestIndices } from '../../../../src-main/engine/util/numpy-kfold';
 import { repoRoot, scratchDir } from '../../../helpers/paths';
 

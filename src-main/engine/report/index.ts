@@ -1,0 +1,2 @@
+/** Public surface of run reports: one self-contained HTML page per run (and inside each bundle). */
+export { runReport, sourceSteps, type RunReportOptions } from './html-report';

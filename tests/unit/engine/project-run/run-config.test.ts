@@ -1,0 +1,49 @@
+/** The Train page's settings as a run config: an ensemble from two members on, and project files older than ensembles. */
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../../../../src-main/engine/config/index';
+import { ProjectDefaultsSchema, type TableMeta } from '../../../../src-main/engine/project/schema';
+import { completeTrainSettings, DEFAULT_TRAIN_SETTINGS, TrainSettingsSchema, type TrainSettings } from '../../../../src-main/engine/project/train-settings';
+import { buildRunConfig } from '../../../../src-main/engine/project-run/index';
+import { dosTask } from '../../../helpers/api';
+
+const table: TableMeta = {
+  name: 'gaps',
+  role: 'samples',
+  format: 'csv',
+  sourceFile: 'gaps.csv',
+  sourceSha256: 'a'.repeat(64),
+  rowCount: 10,
+  importedAt: '2024-05-06T07:08:09.000Z',
+  formulaColumn: 'formula',
+  idColumn: null,
+  curves: [],
+  longFormat: null,
+};
+const gap = dosTask({ name: 'gap', table: 'gaps', type: 'regression', subtype: 'regression', data_column: 'band_gap', steps_column: null });
+
+function resolved(settings: TrainSettings) {
+  return resolveRunConfig(buildRunConfig(table, [gap], settings), { baseDir: '/tmp', projectTables: ['gaps'] });
+}
+
+describe('project run config', () => {
+  it('trains one model by default and an ensemble of N with its coverage from N = 2', () => {
+    expect(DEFAULT_TRAIN_SETTINGS).toMatchObject({ ensembleSize: 1, intervalCoverage: 0.9 });
+    expect(buildRunConfig(table, [gap], DEFAULT_TRAIN_SETTINGS)).not.toHaveProperty('ensemble');
+    expect(resolved(DEFAULT_TRAIN_SETTINGS).ensemble).toBeNull();
+    const raw = buildRunConfig(table, [gap], { ...DEFAULT_TRAIN_SETTINGS, ensembleSize: 5, intervalCoverage: 0.8 });
+    expect(raw.ensemble).toEqual({ size: 5, coverage: 0.8 });
+    expect(resolved({ ...DEFAULT_TRAIN_SETTINGS, ensembleSize: 5, intervalCoverage: 0.8 }).ensemble).toEqual({ size: 5, coverage: 0.8 });
+  });
+
+  it('refuses sizes and coverages the engine would not train', () => {
+    for (const bad of [{ ensembleSize: 0 }, { ensembleSize: 33 }, { ensembleSize: 2.5 }, { intervalCoverage: 1 }, { intervalCoverage: 0.2 }]) {
+      expect(TrainSettingsSchema.safeParse({ ...DEFAULT_TRAIN_SETTINGS, ...bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('reads settings saved before ensembles as one model, in the project file and field by field', () => {
+    const { ensembleSize: _size, intervalCoverage: _coverage, ...old } = { ...DEFAULT_TRAIN_SETTINGS, seed: 7 };
+    expect(ProjectDefaultsSchema.parse({ training: old }).training).toEqual({ ...DEFAULT_TRAIN_SETTINGS, seed: 7 });
+    expect(completeTrainSettings({ ...old, ensembleSize: 'many' })).toEqual({ ...DEFAULT_TRAIN_SETTINGS, seed: 7 });
+  });
+});
