@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FORMULA_CANONICAL, formulaKeyOrNull } from '../data/formula/canonical';
+import type { TrainingSet } from '../data/dataset/types';
 import { DataStore } from '../data/store/data-store';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import { CrucibleError } from '../errors';
@@ -41,6 +42,23 @@ export async function stepsById(store: DataStore, table: string, idColumn: strin
   const out = new Map<string, number[]>();
   for (const r of rows) if (r.id !== null && r.x && !out.has(r.id)) out.set(r.id, r.x);
   return out;
+}
+
+/** Each curve task's x values per row id from a training set already loaded, so nothing reads its source again. */
+export function trainingSetSteps(set: TrainingSet): StepsLookup {
+  return async (tasks) =>
+    new Map(
+      tasks.flatMap((t) => {
+        const data = set.tasks.find((d) => d.name === t.name);
+        if (!data?.steps || !data.lengths) return [];
+        const { steps, lengths, width } = data;
+        const byId = new Map<string, number[]>();
+        for (let r = 0; r < set.n; r++) {
+          if (lengths[r] > 0 && !byId.has(set.ids[r])) byId.set(set.ids[r], Array.from(steps.subarray(r * width, r * width + lengths[r])));
+        }
+        return [[t.name, byId] as const];
+      }),
+    );
 }
 
 /** The run's test predictions; `steps` supplies each curve task's x values, which the file does not hold. */

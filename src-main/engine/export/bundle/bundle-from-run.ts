@@ -15,12 +15,12 @@ import { CrucibleError, isCrucibleError } from '../../errors';
 import { initBackend } from '../../model/backend';
 import { MultiTaskModel } from '../../model/model';
 import type { Project } from '../../project/project';
-import { runReport, sourceSteps } from '../../report/index';
+import { runReport } from '../../report/index';
 import { describeIssues } from '../../util/zod-issues';
 import { crucibleVersion } from '../../paths';
 import { encodeCheckpoint } from '../../train/checkpoint-file';
 import { readCheckpointFile, restoreSession, type CheckpointHeader } from '../../train/training-state';
-import { readEnsembleRecord, type EnsembleRecord } from '../../run-folder/index';
+import { readEnsembleRecord, trainingSetSteps, type EnsembleRecord, type StepsLookup } from '../../run-folder/index';
 import { sha256 } from '../../util/hash';
 import { compositionTable, type CompositionTable } from '../onnx/composition-graph';
 import { elementInputs } from '../onnx/element-inputs';
@@ -78,11 +78,15 @@ function sharedGrid(task: TaskData): number[] | null {
 }
 
 /**
- * Per sequence task, the x-grid every training row shared (0, 1, 2, … without a steps column), or null.
- * Reading a steps column means loading the training data again; when that fails the grid is unknown and
- * prediction will need the column, which `onNotice` explains.
+ * Per sequence task, the x-grid every training row shared (0, 1, 2, … without a steps column), or null, and each
+ * curve's own x values for the report. Reading a steps column means loading the training data again (once, for
+ * both); when that fails the grid is unknown and prediction will need the column, which `onNotice` explains.
  */
-async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>, opts: BundleFromRunOptions): Promise<Map<string, number[] | null>> {
+async function trainingGrids(
+  cfg: ResolvedRunConfig,
+  widths: Map<string, number>,
+  opts: BundleFromRunOptions,
+): Promise<{ grids: Map<string, number[] | null>; steps?: StepsLookup }> {
   const grids = new Map<string, number[] | null>();
   const withColumn = cfg.tasks.filter((t) => t.enabled && t.kind === 'sequence' && t.stepsColumn !== null);
   for (const t of cfg.tasks) {
@@ -92,7 +96,7 @@ async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>
         Array.from({ length: widths.get(t.name)! }, (_, i) => i),
       );
   }
-  if (withColumn.length === 0) return grids;
+  if (withColumn.length === 0) return { grids };
   try {
     const data = await loadRunData(cfg, { project: opts.project });
     for (const t of withColumn) {
@@ -101,14 +105,15 @@ async function trainingGrids(cfg: ResolvedRunConfig, widths: Map<string, number>
       if (!grid)
         opts.onNotice?.(`Task "${t.name}" was trained on curves with different x-grids: predicting it will need column "${t.stepsColumn}" in the input.`);
     }
+    return { grids, steps: trainingSetSteps(data.set) };
   } catch (e) {
     if (!isCrucibleError(e)) throw e;
     for (const t of withColumn) grids.set(t.name, null);
     opts.onNotice?.(
       `The training data could not be read to record the x-grid of ${withColumn.map((t) => `"${t.name}"`).join(', ')} (${e.message}); predicting will need the steps column in the input.`,
     );
+    return { grids };
   }
-  return grids;
 }
 
 /** The run's provenance without machine names or folder paths, which a shared bundle has no use for. */
@@ -199,7 +204,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
   const onnx = await onnxOf(checkpoints, composition, ensemble);
 
   const io = onnxIo(spec, { composition: composition !== undefined, intervals: Object.keys(ensemble?.calibration ?? {}) });
-  const grids = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
+  const { grids, steps } = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
   const tasks: ManifestTask[] = io.tasks.map((t) => {
     const taskSpec = spec.tasks.find((s) => s.name === t.task)!;
     const configTask = cfg.tasks.find((c) => c.name === t.task);
@@ -259,7 +264,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
     [MEMBERS.model, onnx],
     [MEMBERS.readme, new TextEncoder().encode(modelCard(draft, opts.fileName))],
     ...(draft.input.composition ? [[MEMBERS.python, pythonHelper()] satisfies [string, Uint8Array]] : []),
-    [MEMBERS.report, new TextEncoder().encode(await runReport(runDir, { steps: sourceSteps(runDir, opts.project), provenance: draft.provenance }))],
+    [MEMBERS.report, new TextEncoder().encode(await runReport(runDir, { steps, provenance: draft.provenance }))],
     [MEMBERS.weights, encodeCheckpoint({ header: modelHeader, blobs: { params: contents.blobs.params } })],
     [MEMBERS.config, new TextEncoder().encode(configText)],
   ]);
