@@ -97,7 +97,7 @@ export type TableInfo = z.infer<typeof tableInfo>;
 
 // ── Tasks ────────────────────────────────────────────────────────────────────────────────────────
 
-export { DEFAULT_HEAD, TASK_KINDS, type TaskKind } from '../engine/vocabulary';
+export { DEFAULT_HEAD, TASK_KINDS, UNCERTAINTY_PARTS, type TaskKind } from '../engine/vocabulary';
 /** One task of the project, as project.json keeps it (engine/project/tasks.ts). */
 export { TaskSpecSchema, type TaskSpec } from '../engine/project/tasks';
 

@@ -25,3 +25,10 @@ export type FineTuneMethod = (typeof FINE_TUNE_METHODS)[number];
  * one rate drives every group, the encoder included.
  */
 export const DEFAULT_LEARNING_RATE = { config: 5e-3, project: 1e-3 } as const;
+
+/**
+ * An ensemble's per-row uncertainty of a regression task, in the order every table writes them: the members'
+ * spread and the conformal interval's bounds, as columns `<task>_std`, `<task>_lo`, `<task>_hi`.
+ */
+export const UNCERTAINTY_PARTS = ['std', 'lo', 'hi'] as const;
+export type UncertaintyPart = (typeof UNCERTAINTY_PARTS)[number];

@@ -8,6 +8,7 @@ import type { BundleManifest, ManifestTask } from '../export/bundle/manifest';
 import type { Batch } from './batch-reader';
 import type { InputPlan } from './input-plan';
 import type { ModelSession } from './ort-session';
+import { UNCERTAINTY_PARTS, type UncertaintyPart } from '../vocabulary';
 
 /** A task's predictions for a batch: an n × width matrix, or per row (null where the row was not predicted). */
 export type TaskPrediction =
@@ -15,13 +16,7 @@ export type TaskPrediction =
   | { kind: 'rows'; rows: (Float32Array | null)[] };
 
 /** An ensemble's spread and conformal interval bounds, one value per row. */
-export interface Uncertainty {
-  std: Float32Array;
-  lo: Float32Array;
-  hi: Float32Array;
-}
-
-const UNCERTAINTY = ['std', 'lo', 'hi'] as const;
+export type Uncertainty = Record<UncertaintyPart, Float32Array>;
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -88,12 +83,12 @@ export class ModelRunner {
     if (onGrid.length > 0) {
       const results = await this.session.session.run(
         this.baseFeeds(batch.n, batch.x, batch.structure),
-        onGrid.flatMap((t) => [t.output, ...(t.uncertainty ? UNCERTAINTY.map((k) => t.uncertainty![k]) : [])]),
+        onGrid.flatMap((t) => [t.output, ...(t.uncertainty ? UNCERTAINTY_PARTS.map((k) => t.uncertainty![k]) : [])]),
       );
       for (const t of onGrid) {
         const result = results[t.output];
         const u = t.uncertainty;
-        const uncertainty = u && (Object.fromEntries(UNCERTAINTY.map((k) => [k, results[u[k]].data as Float32Array])) as unknown as Uncertainty);
+        const uncertainty = u && (Object.fromEntries(UNCERTAINTY_PARTS.map((k) => [k, results[u[k]].data as Float32Array])) as unknown as Uncertainty);
         out.set(t.name, { kind: 'matrix', data: result.data as Float32Array, width: Number(result.dims[1]), ...(uncertainty && { uncertainty }) });
       }
     }

@@ -14,6 +14,7 @@ import type { SqlConnection } from '../data/store/sql-connection';
 import type { BundleManifest, ManifestTask } from '../export/bundle/manifest';
 import type { InputPlan } from './input-plan';
 import type { TaskPrediction } from './model-runner';
+import { UNCERTAINTY_PARTS } from '../vocabulary';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
 const CHUNK_ROWS = 2048;
@@ -24,9 +25,6 @@ interface StoredColumn {
   sqlType: string;
 }
 
-/** An ensemble's per-row uncertainty columns of a task, in order (suffixes of the stored and the output names). */
-const UNCERTAINTY = ['std', 'lo', 'hi'] as const;
-
 const floatColumn = (name: string): StoredColumn => ({ name, type: FLOAT, sqlType: 'FLOAT' });
 
 /** The stored columns of task number `i`: t{i} (values, list or class index), then t{i}_p{k} per class, or t{i}_std, _lo, _hi. */
@@ -36,7 +34,7 @@ function taskColumns(task: ManifestTask, i: number): StoredColumn[] {
     return [{ name: `t${i}`, type: INTEGER, sqlType: 'INTEGER' }, ...task.classes!.map((_, k) => floatColumn(`t${i}_p${k}`))];
   }
   if (list) return [{ name: `t${i}`, type: LIST(FLOAT), sqlType: 'FLOAT[]' }];
-  return [floatColumn(`t${i}`), ...(task.uncertainty ? UNCERTAINTY.map((k) => floatColumn(`t${i}_${k}`)) : [])];
+  return [floatColumn(`t${i}`), ...(task.uncertainty ? UNCERTAINTY_PARTS.map((k) => floatColumn(`t${i}_${k}`)) : [])];
 }
 
 export interface OutputSelect {
@@ -131,13 +129,13 @@ export class PredictionTable {
     }
     values.flush();
     if (!task.uncertainty || !p.uncertainty) return column + 1;
-    UNCERTAINTY.forEach((k, j) => {
+    UNCERTAINTY_PARTS.forEach((k, j) => {
       const vector = chunk.getColumnVector(column + 1 + j);
       const source = p.uncertainty![k];
       for (let r = 0; r < rows; r++) vector.setItem(r, ok[from + r] ? source[from + r] : null);
       vector.flush();
     });
-    return column + 1 + UNCERTAINTY.length;
+    return column + 1 + UNCERTAINTY_PARTS.length;
   }
 
   close(): void {
@@ -174,7 +172,7 @@ export class PredictionTable {
         return;
       }
       add(`p.t${i}`, name);
-      if (task.uncertainty) for (const k of UNCERTAINTY) add(`p.t${i}_${k}`, named(`${task.name}_${k}`));
+      if (task.uncertainty) for (const k of UNCERTAINTY_PARTS) add(`p.t${i}_${k}`, named(`${task.name}_${k}`));
       const steps = plan.steps.get(task.name);
       if (steps?.kind === 'grid') {
         const x = named(`${task.name}_${steps.column ?? 'steps'}`);

@@ -7,7 +7,7 @@ import { DataStore } from '../data/store/data-store';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import { CrucibleError } from '../errors';
 import { restoreText } from '../util/csv-writer';
-import type { TaskKind } from '../vocabulary';
+import { UNCERTAINTY_PARTS, type TaskKind } from '../vocabulary';
 import { readRunHeader } from './read-run';
 import { RUN_FILES } from './layout';
 import type { PredictionValue, RunHeader, RunPredictions } from './schemas';
@@ -96,7 +96,7 @@ export async function readRunPredictions(dir: string, steps?: StepsLookup): Prom
       const scoreColumns = t.type === 'classification' ? table.names.filter((n) => n.startsWith(prefix)) : [];
       const byId = x.get(t.name);
       const numbers = (name: string) => col(name)?.map((v) => parseCell(v, 'regression') as number | null) ?? null;
-      const [std, lo, hi] = ['std', 'lo', 'hi'].map((k) => numbers(`${t.name}_${k}`));
+      const [std, lo, hi] = UNCERTAINTY_PARTS.map((k) => numbers(`${t.name}_${k}`));
       return {
         name: t.name,
         type: t.type,
