@@ -13,8 +13,11 @@ write the predictions as `crucible predict` writes them: the formula and id colu
 formula beside the formula, as Crucible writes it: src-main/engine/data/formula/canonical.ts), then per task
 its value (a JSON list for curves, with the x-grid beside curves on the model's grid), or for a classification
 the class and one probability column per class. A graph output named `<task output>_<what>` (a standard
-deviation or interval bound, say) is written as `<task>_<what>`. Rows whose formula cannot be read, or that hold
-an element the model never saw, are reported on stderr with their row and column and written with empty cells.
+deviation or interval bound, say) is written as `<task>_<what>`. A bundle that carries its applicability domain
+(manifest["domain"]: domain.json and domain.onnx) also gets `<task>_in_domain` after each task's columns and one
+`domain_note` last, judged as Crucible judges them (src-main/engine/run-folder/domain.ts). Rows whose formula cannot
+be read, or that hold an element the model never saw, are reported on stderr with their row and column and written
+with empty cells.
 """
 from __future__ import annotations
 
@@ -410,9 +413,12 @@ class Bundle:
                 "Use `crucible predict`, or feed the descriptor columns listed in manifest.json to model.onnx.",
             )
 
-    def onnx(self) -> bytes:
+    def member(self, name: str) -> bytes:
         with zipfile.ZipFile(self.path) as z:
-            return z.read("model.onnx")
+            return z.read(name)
+
+    def onnx(self) -> bytes:
+        return self.member("model.onnx")
 
 
 class InputTable:
@@ -560,6 +566,54 @@ class Predictor:
         return dict(zip(names, self.session.run(names, feeds)))
 
 
+FAR = "far from the training data"
+
+
+def _unseen(symbols: List[str]) -> str:
+    return f"unseen element{'s' if len(symbols) > 1 else ''} {', '.join(symbols)}"
+
+
+class DomainCheck:
+    """The bundle's applicability domain: domain.onnx gives each row's distance to the sampled training rows (fed
+    what model.onnx is fed), domain.json the threshold and each task's training elements."""
+
+    def __init__(self, bundle: Bundle, tasks: List[str]):
+        import onnxruntime as ort
+
+        spec = bundle.manifest["domain"]
+        self.record = json.loads(bundle.member(spec["record"]).decode("utf-8"))
+        self.output = spec["distance"]
+        self.session = ort.InferenceSession(bundle.member(spec["model"]), providers=["CPUExecutionProvider"])
+        self.tasks = tasks
+        # Per task: the atomic numbers of its training elements, or None where elements are not checked.
+        self.seen: List[Optional[set]] = []
+        for t in tasks:
+            elements = (self.record["tasks"].get(t) or {}).get("elements")
+            self.seen.append(None if elements is None else {ATOMIC_NUMBER[s] for s in elements})
+
+    def distances(self, feeds: Dict[str, np.ndarray]) -> np.ndarray:
+        return self.session.run([self.output], feeds)[0]
+
+    def judge(self, formula: str, distance: float) -> Tuple[List[bool], Optional[str]]:
+        """Per task whether the row lies inside the domain, and why not (None when every task is in)."""
+        try:
+            zs: Optional[List[int]] = [z for z, _ in _Scanner(formula).scan()]
+        except FormulaError:
+            zs = None
+        unseen = None if zs is None else [[] if seen is None else [ELEMENT_SYMBOLS[z] for z in zs if z not in seen] for seen in self.seen]
+        threshold = self.record["threshold"]
+        far = threshold is not None and float(distance) > threshold
+        reasons: List[str] = []
+        if unseen and any(unseen):
+            if all(u == unseen[0] for u in unseen):
+                reasons.append(_unseen(unseen[0]))
+            else:
+                reasons.extend(f"{_unseen(u)} for {t}" for u, t in zip(unseen, self.tasks) if u)
+        if far:
+            reasons.append(FAR)
+        return [not (far or (unseen is not None and bool(unseen[i]))) for i in range(len(self.tasks))], "; ".join(reasons) or None
+
+
 class Plan:
     """Which input columns feed the model and which go to the output."""
 
@@ -607,11 +661,13 @@ class Plan:
         self.keep = [c for c in table.header if c == column or c == id_column or ID_LIKE.search(c) or c in step_columns]
 
 
-def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple[List[str], List[List[str]], int]:
-    """The output header and rows, and how many rows got no prediction; reports every failure to `errors_out`."""
+def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple[List[str], List[List[str]], int, Optional[int]]:
+    """The output header and rows, how many rows got no prediction and how many lie outside the training domain
+    (None when the bundle carries no domain); reports every failure to `errors_out`."""
     m = bundle.manifest
     tasks = m["tasks"]
     predictor = Predictor(bundle)
+    domain = DomainCheck(bundle, [t["name"] for t in tasks]) if m.get("domain") else None
     notes: List[str] = []
     plan = Plan(bundle, table, column, predictor.fixed, notes)
     for note in notes:
@@ -671,8 +727,12 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
                 extras[(t["name"], what)][r] = out[name][i]
 
     on_grid = [t for t in tasks if t["name"] not in own_steps]
+    distances = np.zeros(n, np.float32)
     for start in range(0, len(ok), BATCH_ROWS):
         rows = ok[start : start + BATCH_ROWS]
+        if domain is not None:
+            composition_rows = {m["input"]["descriptors"]["input"]: np.zeros((0, d), np.float32), bundle.composition["input"]: vectors[rows]}
+            distances[rows] = domain.distances(composition_rows)
         if on_grid:
             names = [name for t in on_grid for name in [t["output"]] + [e for e, _ in predictor.extras[t["name"]]]]
             out = predictor.run(feeds_for(rows), names)
@@ -691,6 +751,8 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
                 feeds[t["steps"]["input"]] = np.asarray([own_steps[t["name"]][r] for r in group], np.float32)
                 store(t, group, predictor.run(feeds, [t["output"]] + [e for e, _ in predictor.extras[t["name"]]]))
 
+    formulas = table.cells(column)
+    verdicts: Dict[int, Tuple[List[bool], Optional[str]]] = {r: domain.judge(formulas[r], distances[r]) for r in ok} if domain is not None else {}
     taken = set(plan.keep)
 
     def named(base: str) -> str:
@@ -726,6 +788,12 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
             values = extras[(t["name"], what)]
             header.append(named(f"{t['name']}_{what}"))
             columns.append(lambda r, v=values: "" if v[r] is None else float_text(v[r][0]) if v[r].size == 1 else list_text(v[r]))
+        if domain is not None:
+            header.append(named(f"{t['name']}_in_domain"))
+            columns.append(lambda r, i=tasks.index(t): "" if r not in verdicts else "true" if verdicts[r][0][i] else "false")
+    if domain is not None:
+        header.append(named("domain_note"))
+        columns.append(lambda r: "" if r not in verdicts else neutralize(verdicts[r][1] or ""))
 
     keep = [table.index(c) for c in plan.keep]
     canonical = canonical_formulas(table, column)
@@ -733,7 +801,7 @@ def predict(bundle: Bundle, table: InputTable, column: str, errors_out) -> Tuple
     kept_rows = [[neutralize(table.rows[r][j]) for j in keep] for r in range(n)]
     out_rows = [cells[:at] + [canonical[r]] + cells[at:] + [f(r) for f in columns] for r, cells in enumerate(kept_rows)]
     report(table, failures, errors_out)
-    return header, out_rows, n - len(ok)
+    return header, out_rows, n - len(ok), None if domain is None else sum(1 for v in verdicts.values() if v[1] is not None)
 
 
 def report(table: InputTable, failures: List[Tuple[int, str, str]], errors_out) -> None:
@@ -790,13 +858,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 with open(args.vectors_json, "w", encoding="utf-8") as f:
                     f.write(text + "\n")
             return 0
-        header, rows, unpredicted = predict(bundle, table, column, sys.stderr)
+        header, rows, unpredicted, outside = predict(bundle, table, column, sys.stderr)
         if args.out:
             with open(args.out, "w", newline="", encoding="utf-8") as f:
                 csv.writer(f, lineterminator="\n").writerows([header] + rows)
         else:
             csv.writer(sys.stdout, lineterminator="\n").writerows([header] + rows)
         sys.stderr.write(f"{len(rows) - unpredicted} of {len(rows)} rows predicted{f' into {args.out}' if args.out else ''}.\n")
+        if outside is not None:
+            sys.stderr.write(f"{outside} of {len(rows) - unpredicted} rows outside the training domain.\n")
         return 0
     except UsageError as e:
         sys.stderr.write(f"error: {e.message}\n" + (f"hint: {e.hint}\n" if e.hint else ""))

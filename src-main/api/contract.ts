@@ -6,6 +6,7 @@
  * Adding an operation = one entry here + one handler in `handlers/`.
  */
 import { z } from 'zod';
+import { DECIMAL_MARKS, TEXT_DELIMITERS, type DecimalMark, type TextDelimiter } from '../engine/data/import/formats';
 import { CurveSchema, LongFormatSchema, SourceFormatSchema, TableMetaSchema, TableRoleSchema } from '../engine/project/schema';
 import { TaskSpecSchema } from '../engine/project/tasks';
 import { TrainSettingsSchema } from '../engine/project/train-settings';
@@ -24,6 +25,8 @@ const projectSummary = z.object({
   modelCount: z.number(),
   /** What opening the project repaired, e.g. a table an interrupted import left unlisted. */
   notices: z.array(z.string()),
+  /** The demo project Crucible made for trying it out (every page says so). */
+  demo: z.boolean(),
 });
 export type ProjectSummary = z.infer<typeof projectSummary>;
 
@@ -52,10 +55,17 @@ const problem = z.object({ severity: z.enum(['error', 'warning', 'notice']), mes
 export type ImportProblem = z.infer<typeof problem>;
 
 /** The file formats the importers read, for the UI's texts (engine/data/import/formats.ts). */
-export { formatNames } from '../engine/data/import/formats';
+export { DECIMAL_MARKS, formatNames, predictionsFileFor, TEXT_DELIMITERS, type DecimalMark, type TextDelimiter } from '../engine/data/import/formats';
 
 /** A long-format file: one row per curve point; `id` columns identify a curve, `x` is its axis, `y` its values. */
 const longFormat = LongFormatSchema.omit({ sourceRows: true });
+
+/** How a CSV or TSV file is read: the character between fields and the decimal mark. */
+const textReading = z.object({
+  delimiter: z.enum(Object.keys(TEXT_DELIMITERS) as [TextDelimiter, ...TextDelimiter[]]),
+  decimalMark: z.enum(Object.keys(DECIMAL_MARKS) as [DecimalMark, ...DecimalMark[]]),
+});
+export type TextReading = z.infer<typeof textReading>;
 
 /** How a file is read: the same choices `crucible import` offers. */
 const importOptions = z
@@ -64,6 +74,7 @@ const importOptions = z
     idColumn: z.string().min(1).optional(),
     curves: z.array(CurveSchema).optional(),
     long: longFormat.optional(),
+    reading: textReading.partial().strict().optional(),
   })
   .strict();
 export type ImportChoices = z.infer<typeof importOptions>;
@@ -76,6 +87,8 @@ const filePreview = tablePreview.extend({
   problems: z.array(problem),
   formulaColumn: z.string().nullable(),
   role: TableRoleSchema.nullable(),
+  /** How a CSV or TSV file was read (null for other formats): the preview shows it, and the user may change it. */
+  reading: textReading.nullable(),
   /** The table name an import would use by default. */
   suggestedTable: z.string(),
 });
@@ -97,9 +110,11 @@ export type TableInfo = z.infer<typeof tableInfo>;
 
 // ── Tasks ────────────────────────────────────────────────────────────────────────────────────────
 
-export { DEFAULT_HEAD, TASK_KINDS, UNCERTAINTY_PARTS, type TaskKind } from '../engine/vocabulary';
+export { DEFAULT_HEAD, DOMAIN_COLUMNS, TASK_KINDS, UNCERTAINTY_PARTS, type TaskKind } from '../engine/vocabulary';
 /** One task of the project, as project.json keeps it (engine/project/tasks.ts). */
 export { TaskSpecSchema, type TaskSpec } from '../engine/project/tasks';
+/** The unit a column's name proposes (which the Tasks page offers for the user to confirm), and the decimals a test error allows. */
+export { SIGNIFICANT_DIGITS, shownDecimals, unitFromColumn } from '../engine/util/quantities';
 
 /** A head option as a form field, derived from the head's zod schema. */
 const optionField = z.object({
@@ -124,6 +139,8 @@ export type Catalog = z.infer<typeof catalog>;
 const taskProblem = z.object({ task: z.number(), field: z.string().nullable(), message: z.string() });
 export type TaskProblem = z.infer<typeof taskProblem>;
 
+/** Materials labelled for both of each pair of tasks (the diagonal: for the task), over the union of their tables. */
+const taskOverlap = z.object({ tasks: z.array(z.string()), shared: z.array(z.array(z.number().int())), materials: z.number().int() });
 const splitCounts = z.object({ train: z.number(), val: z.number(), test: z.number() });
 export type SplitCounts = z.infer<typeof splitCounts>;
 
@@ -187,6 +204,8 @@ const predictSummary = z.object({
   rowsWithoutPredictions: z.number(),
   failures: z.array(z.object({ row: z.number(), column: z.string().nullable(), reason: z.string(), task: z.string().optional() })),
   failureCount: z.number(),
+  /** Predicted rows outside the training domain for some task (`<task>_in_domain` false); null when the model carries no domain. */
+  rowsOutsideDomain: z.number().nullable(),
   output: z.string().nullable(),
   table: z.string().nullable(),
   notes: z.array(z.string()),
@@ -208,7 +227,7 @@ const fineTune = z
     method: z.enum(FINE_TUNE_METHODS),
     loraRank: z.number().int().min(1).max(256),
     loraAlpha: z.number().gt(0).max(1024),
-    /** The project tasks this run trains (enabled ones of one table); the source's other heads are kept, frozen. */
+    /** The project tasks this run trains (from any of its tables); the source's other heads are kept, frozen. */
     tasks: z.array(z.string().min(1)).min(1),
   })
   .strict();
@@ -267,10 +286,20 @@ export const requests = {
   'tasks:get': { args: z.object({}).strict(), result: z.object({ tasks: z.array(TaskSpecSchema) }) },
   /** Validates and saves the project's tasks; refuses (bad-input) while any task has a problem. */
   'tasks:save': { args: z.object({ tasks: z.array(z.unknown()) }).strict(), result: z.object({ tasks: z.array(TaskSpecSchema) }) },
-  /** Problems of a draft task list (as the user types), and labelled rows per split of the valid tasks. */
+  /**
+   * Problems of a draft task list (as the user types), and, for the valid tasks, labelled rows per split and the
+   * materials each pair of tasks shares (tasks of several tables joined by material).
+   */
   'tasks:check': {
     args: z.object({ tasks: z.array(z.unknown()), counts: z.boolean().optional() }).strict(),
-    result: z.object({ problems: z.array(taskProblem), counts: z.record(z.string(), splitCounts).nullable(), countsError: z.string().nullable() }),
+    result: z.object({
+      problems: z.array(taskProblem),
+      counts: z.record(z.string(), splitCounts).nullable(),
+      overlap: taskOverlap.nullable(),
+      /** The lower bound a run would give each regression or curve task (null: none). */
+      lowerBounds: z.record(z.string(), z.number().nullable()).nullable(),
+      countsError: z.string().nullable(),
+    }),
   },
 
   /** The Train page's last settings (or defaults). */
@@ -362,7 +391,11 @@ export const requests = {
     result: z.object({ model: modelInfo }),
   },
   'models:delete': { args: z.object({ id: modelId }).strict(), result: z.object({ deleted: z.boolean() }) },
-  /** Predicts every row of a file with a project model; kept as a project table, and written to `output` when given. */
+  /**
+   * Predicts every row of a file with a project model; kept as a project table (every input column, then the
+   * predictions), and written to `output` when given (the page proposes `predictionsFileFor(file)`). An existing
+   * output file is refused with already-exists unless `replace`.
+   */
   'predict:run': {
     args: z
       .object({
@@ -380,6 +413,7 @@ export const requests = {
           })
           .strict()
           .optional(),
+        replace: z.boolean().optional(),
       })
       .strict(),
     result: z.object({ summary: predictSummary, preview: tablePreview, curves: z.array(CurveSchema) }),

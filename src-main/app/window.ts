@@ -1,6 +1,7 @@
-/** The hardened main window: isolated, sandboxed renderer that cannot navigate away or open windows. */
+/** The hardened main window: isolated, sandboxed renderer that cannot navigate away, open windows or get permissions. */
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
+import { hardenContents } from './harden';
 
 export interface MainWindowOptions {
   preload: string;
@@ -27,12 +28,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  // The renderer is a single page: any navigation is either a bug or an attack.
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  hardenContents(win.webContents, (message) => console.warn(message));
   if (opts.devUrl) void win.loadURL(opts.devUrl);
   else void win.loadFile(opts.rendererIndex);
   return win;

@@ -1,7 +1,7 @@
 /**
  * Opens the web mode in the user's browser without putting its token on a command line, where every local
  * user could read it in `ps`: the token URL goes into a redirect page readable by this user only (as
- * Jupyter does), and the browser is handed that file's path. Silently does nothing without a desktop.
+ * Jupyter does), and the browser is handed that file's path. Does nothing without a desktop.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +16,12 @@ function redirectPage(url: string): string {
 <p>Opening Crucible… <a href="${attr}">continue</a></p><script>location.replace(${json});</script>\n`;
 }
 
-/** Writes the redirect page for `url` and opens it; returns a function that removes the page again. */
-export function openBrowser(url: string, port: number): () => void {
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return () => {};
+/**
+ * Writes the redirect page for `url` and opens it; returns a function that removes the page again, or null where
+ * there is no desktop to open a browser on.
+ */
+export function openBrowser(url: string, port: number): (() => void) | null {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return null;
   const dir = join(userConfigDir(), 'serve');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const page = join(dir, `open-${port}.html`);

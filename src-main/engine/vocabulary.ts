@@ -32,3 +32,10 @@ export const DEFAULT_LEARNING_RATE = { config: 5e-3, project: 1e-3 } as const;
  */
 export const UNCERTAINTY_PARTS = ['std', 'lo', 'hi'] as const;
 export type UncertaintyPart = (typeof UNCERTAINTY_PARTS)[number];
+
+/**
+ * The applicability-domain columns every prediction table writes: `<task>_in_domain` (true, false, empty where
+ * the row got no prediction) per task, then one `domain_note` saying why a row lies outside (unseen elements,
+ * or far from the training data).
+ */
+export const DOMAIN_COLUMNS = { flagSuffix: 'in_domain', note: 'domain_note' } as const;

@@ -1,8 +1,9 @@
 /**
  * Journeys 1–5 on real data, in the built app's web mode in Chromium: create a project, import band gaps and
- * phonon DOS curves (and see a broken file's errors beside its rows), map tasks with validation as you type,
- * train while the live charts grow, then evaluate: test metrics, parity plot and the DOS curve viewer; export the run
- * as a bundle, import it into a colleague's project and predict a file of new formulas there.
+ * phonon DOS curves (and see a broken file's errors beside its rows), map tasks with validation as you type and see
+ * the materials the tasks of both tables share, train while the live charts grow, then evaluate: test metrics, parity
+ * plot and the DOS curve viewer; export the run as a bundle, import it into a colleague's project and predict a file
+ * of new formulas there.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,10 +104,14 @@ describe('a study from import to evaluation', () => {
     expect(await dos.getByLabel('x-axis column').inputValue()).toBe('frequency_grid');
     await dos.getByLabel('Head', { exact: true }).selectOption('vec');
     await dos.getByLabel('hidden dims').fill('128, 64');
-    // A third task from another table cannot train with the others: said beside it.
+    // A third task from another table trains with the others, joined by material: the overlap matrix shows all three.
     const metal = cards.nth(2);
     await metal.getByLabel('Type').selectOption('classification');
-    await metal.getByText('a run trains on one table').waitFor();
+    const overlap = page.getByTestId('task-overlap');
+    await expect
+      .poll(() => overlap.getByRole('img').getAttribute('aria-label'), { timeout: 20_000 })
+      .toMatch(/^Materials shared between tasks: dos [\d,]+ labelled, volume_per_atom [\d,]+ labelled, is_metal [\d,]+ labelled;/);
+    expect(await overlap.getByTestId('task-overlap-caption').textContent()).toMatch(/[\d,]+ materials in all; tasks of different tables/);
     // Typing a bad name is flagged beside the field.
     await cards.nth(1).getByLabel('Task name').fill('1 volume');
     await cards.nth(1).getByText('Start with a letter').waitFor();

@@ -10,8 +10,8 @@ import type { Session } from '../session';
 type DataOps = 'data:preview-file' | 'data:import' | 'data:tables' | 'data:preview-table';
 
 function importOptions(choices: ImportChoices | undefined): ImportOptions {
-  const { formulaColumn, idColumn, curves, long } = choices ?? {};
-  return { formulaColumn, idColumn, curves: curves?.length ? curves : undefined, long };
+  const { formulaColumn, idColumn, curves, long, reading } = choices ?? {};
+  return { formulaColumn, idColumn, curves: curves?.length ? curves : undefined, long, reading };
 }
 
 /** The project's tables as the data page lists them: import facts from project.json, columns from DuckDB. */

@@ -70,7 +70,7 @@ export function modelHandlers(session: Session): Pick<HandlerMap, ModelOps> {
       await deleteModel(session.requireProject(), id);
       return { deleted: true };
     },
-    'predict:run': async ({ model, file, table, output }) => {
+    'predict:run': async ({ model, file, table, output, replace }) => {
       const project = session.requireProject();
       const input = await session.folders.assertAllowed(file);
       // The whole output path is checked: a file of that name may be a link to somewhere outside the roots.
@@ -78,7 +78,7 @@ export function modelHandlers(session: Session): Pick<HandlerMap, ModelOps> {
       const bundle = await modelFile(project, model);
       const summary = await session.exclusive(() =>
         predictBatch(
-          { model: bundle, input, output: out, project: project.dir, table, replace: true },
+          { model: bundle, input, output: out, overwrite: replace === true, project: project.dir, table, replace: true },
           {
             emit: (e) => (e.type === 'status' ? session.events.emit('predict:status', { message: e.message }) : session.events.emit('predict:progress', e)),
             signal: new AbortController().signal,

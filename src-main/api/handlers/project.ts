@@ -1,7 +1,9 @@
 /** Handlers for opening, creating and describing projects, and the folder picker. */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ProjectSummary } from '../contract';
+import { demoProjectDir } from '../demo-project';
 import type { Project } from '../../engine/project/index';
 import { listRecentProjects } from '../../engine/user/recent-projects';
 import type { HandlerMap } from '../router';
@@ -30,6 +32,7 @@ export async function summarise(project: Project, notices: string[] = []): Promi
     runCount: await countEntries(project.runsDir),
     modelCount: await countEntries(project.modelsDir, /\.crucible$/),
     notices,
+    demo: resolve(project.dir) === resolve(demoProjectDir()),
   };
 }
 

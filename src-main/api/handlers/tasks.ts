@@ -33,17 +33,14 @@ export function taskHandlers(session: Session): Pick<HandlerMap, TaskOps> {
     'tasks:check': async ({ tasks, counts }) => {
       const project = session.requireProject();
       const check = checkTasks(tasks, await listTables(session, project));
-      if (!counts) return { problems: check.problems, counts: null, countsError: null };
+      if (!counts) return { problems: check.problems, counts: null, overlap: null, lowerBounds: null, countsError: null };
       const valid = check.tasks.filter((t) => t !== null);
       try {
-        return {
-          problems: check.problems,
-          counts: await session.exclusive(() => countLabelledRows(project, valid, projectTrainSettings(project))),
-          countsError: null,
-        };
+        const labelled = await session.exclusive(() => countLabelledRows(project, valid, projectTrainSettings(project)));
+        return { problems: check.problems, ...labelled, countsError: null };
       } catch (e) {
         if (!(e instanceof CrucibleError)) throw e;
-        return { problems: check.problems, counts: null, countsError: e.describe() };
+        return { problems: check.problems, counts: null, overlap: null, lowerBounds: null, countsError: e.describe() };
       }
     },
   };

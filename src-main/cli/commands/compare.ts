@@ -1,14 +1,24 @@
-/** `crucible compare CONFIG`: the multi-task model under several weighting strategies against single-task models, per task. */
+/** `crucible compare CONFIG`: the multi-task model under several weighting strategies against single-task models, per task (or one run, or the tables: study-steps.ts). */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_COMPARE_STRATEGIES, parseStrategies, runCompare, type CompareReport } from '../../engine/studies/compare';
+import {
+  compareRunInput,
+  compareRuns,
+  DEFAULT_COMPARE_STRATEGIES,
+  finishCompare,
+  parseStrategies,
+  runCompare,
+  type CompareReport,
+} from '../../engine/studies/compare';
+import { collectRuns } from '../../engine/studies/study-runs';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
 import { createRunDir } from '../../engine/train/run-dir';
 import { parsePositiveInt } from '../options';
+import { addStudyStepOptions, checkStudySteps, trainOneStudyRun, type StudyStepOptions } from '../study-steps';
 
-interface CompareCliOptions {
+export interface CompareCliOptions {
   strategies: string[];
   seeds: number;
   maxEpochs?: number;
@@ -49,37 +59,71 @@ export function alignColumns(lines: readonly string[][]): string {
     .join('\n');
 }
 
-export function registerCompare(program: Command): void {
-  program
-    .command('compare')
-    .description('train the multi-task model under each weighting strategy and one single-task model per task; report the gain and negative transfer')
+/** The study's own options, shared with `crucible slurm compare`. */
+export function addCompareOptions(command: Command): Command {
+  return command
     .argument('<config>', 'run configuration (YAML)')
     .option('--strategies <list>', 'weighting strategies, comma-separated', parseStrategies, DEFAULT_COMPARE_STRATEGIES)
     .option('--seeds <n>', 'seeds per model', parsePositiveInt, 3)
     .option('--max-epochs <n>', 'override trainer.max_epochs', parsePositiveInt)
-    .option('--out <dir>', 'folder for the runs and compare.csv (default: ./runs/compare-<time>)')
-    .option('--affinity [every]', 'record task affinity in the multi-task runs, every N steps (default 10)', parsePositiveInt)
-    .action(async (configPath: string, opts: CompareCliOptions) => {
+    .option('--affinity [every]', 'record task affinity in the multi-task runs, every N steps (default 10)', parsePositiveInt);
+}
+
+/** The options again as arguments, for the steps of a job array. */
+export function compareArgs(opts: CompareCliOptions): string[] {
+  return [
+    '--strategies',
+    opts.strategies.join(','),
+    '--seeds',
+    String(opts.seeds),
+    ...(opts.maxEpochs ? ['--max-epochs', String(opts.maxEpochs)] : []),
+    ...(opts.affinity === true ? ['--affinity'] : opts.affinity ? ['--affinity', String(opts.affinity)] : []),
+  ];
+}
+
+/** The engine's options from the command line's. */
+export function compareOptions(opts: CompareCliOptions, outDir: string) {
+  return {
+    strategies: opts.strategies,
+    seeds: opts.seeds,
+    outDir,
+    affinity: opts.affinity === undefined ? undefined : opts.affinity === true ? {} : { every: opts.affinity },
+  };
+}
+
+export function registerCompare(program: Command): void {
+  const command = program
+    .command('compare')
+    .description('train the multi-task model under each weighting strategy and one single-task model per task; report the gain and negative transfer');
+  addStudyStepOptions(addCompareOptions(command).option('--out <dir>', 'folder for the runs and compare.csv (default: ./runs/compare-<time>)')).action(
+    async (configPath: string, opts: CompareCliOptions & StudyStepOptions) => {
+      checkStudySteps(opts);
       const config = await loadConfig(configPath, { overrides: { maxEpochs: opts.maxEpochs }, onNotice: (n) => process.stderr.write(`note: ${n.message}\n`) });
       process.stderr.write('Loading data…\n');
       const data = await loadRunData(config);
       const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), 'compare');
       await mkdir(outDir, { recursive: true });
-      const tasks = config.tasks.filter((t) => t.enabled && t.weight > 0).length;
-      const runs = (opts.strategies.length + tasks) * opts.seeds;
-      process.stderr.write(`Comparing ${opts.strategies.join(', ')} with ${tasks} single-task models × ${opts.seeds} seed(s): ${runs} runs, 2 at a time\n`);
-      let finished = 0;
-      const report = await runCompare(config, data, {
-        strategies: opts.strategies,
-        seeds: opts.seeds,
-        outDir,
-        affinity: opts.affinity === undefined ? undefined : opts.affinity === true ? {} : { every: opts.affinity },
-        onEvent: (run, e) => {
-          if (e.type === 'done') process.stderr.write(`  [${++finished}/${runs}] ${run.name}, seed ${run.seed}: ${e.summary.epochsRun} epochs\n`);
-        },
-      });
+      const study = compareOptions(opts, outDir);
+      const grid = compareRuns(config, study);
+      if (opts.runIndex !== undefined) return trainOneStudyRun(grid, opts.runIndex, (run) => compareRunInput(config, data, run));
+      let report: CompareReport;
+      if (opts.collect) report = await finishCompare(config, study, grid, await collectRuns(grid));
+      else {
+        const tasks = config.tasks.filter((t) => t.enabled && t.weight > 0).length;
+        process.stderr.write(
+          `Comparing ${opts.strategies.join(', ')} with ${tasks} single-task models × ${opts.seeds} seed(s): ${grid.length} runs, 2 at a time\n`,
+        );
+        let finished = 0;
+        report = await runCompare(config, data, {
+          ...study,
+          onEvent: (run, e) => {
+            if (e.type === 'done') process.stderr.write(`  [${++finished}/${grid.length}] ${run.name}, seed ${run.seed}: ${e.summary.epochsRun} epochs\n`);
+          },
+        });
+      }
       process.stdout.write(`${compareText(report)}\n`);
       process.stdout.write('NT = negative transfer: multi-task worse than single-task by more than the pooled seed std.\n');
       process.stdout.write(`table: ${join(outDir, 'compare.csv')}\n`);
-    });
+    },
+  );
 }

@@ -1,6 +1,7 @@
 /** `crucible import DIR FILE`: loads a data file (data/import/formats.ts) into a table of the project, all or nothing. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { describeProblem, formatNames, importFile, parseCurveSpec, parseLongSpec, SOURCE_EXTENSIONS } from '../../engine/data/import';
+import { DECIMAL_MARKS, TEXT_DELIMITERS, type DecimalMark, type TextDelimiter } from '../../engine/data/import/formats';
 import { openProject } from '../../engine/project';
 
 interface ImportCliOptions {
@@ -9,7 +10,19 @@ interface ImportCliOptions {
   idColumn?: string;
   curve: string[];
   long?: string;
+  delimiter?: TextDelimiter;
+  decimalMark?: DecimalMark;
   replace: boolean;
+}
+
+/** A character, or its name as the import preview shows it (`semicolon`, `tab`; `comma` for the decimal mark). */
+function byCharOrName<C extends string>(names: Record<C, string>): (value: string) => C {
+  const word = (name: string) => name.split(' (')[0];
+  return (value) => {
+    const found = (Object.keys(names) as C[]).find((c) => c === value || word(names[c]) === value.toLowerCase());
+    if (found === undefined) throw new InvalidArgumentError(`expected one of ${Object.values<string>(names).map(word).join(', ')}.`);
+    return found;
+  };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -25,6 +38,12 @@ export function registerImport(program: Command): void {
     .option('--id-column <column>', 'column identifying each row')
     .option('--curve <Y:X>', 'list column Y measured on list column X (repeatable; Y1,Y2:X for several)', collect, [])
     .option('--long <ID,X,Y>', 'fold one-row-per-point data into curves: ID column(s) joined by +, x column, y column(s)')
+    .option(
+      '--delimiter <name>',
+      'character between the fields of a CSV file: comma, semicolon, tab or "vertical bar" (default: detected)',
+      byCharOrName(TEXT_DELIMITERS),
+    )
+    .option('--decimal-mark <name>', 'decimal mark of its numbers: point or comma (default: detected)', byCharOrName(DECIMAL_MARKS))
     .option('--replace', 'replace an existing table of the same name', false)
     .action(async (dir: string, file: string, opts: ImportCliOptions) => {
       const project = await openProject(dir);
@@ -34,6 +53,7 @@ export function registerImport(program: Command): void {
         idColumn: opts.idColumn,
         curves: opts.curve.flatMap(parseCurveSpec),
         long: opts.long === undefined ? undefined : parseLongSpec(opts.long),
+        reading: { delimiter: opts.delimiter, decimalMark: opts.decimalMark },
         replace: opts.replace,
       });
       const t = result.table;

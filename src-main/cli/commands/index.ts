@@ -6,10 +6,12 @@ import { registerExport } from './export';
 import { registerGroup } from './group';
 import { registerImport } from './import';
 import { registerInit } from './init';
+import { registerMerge } from './merge';
 import { registerModels } from './models';
 import { registerPredict } from './predict';
 import { registerReport } from './report';
 import { registerServe } from './serve';
+import { registerSlurm } from './slurm';
 import { registerStart } from './start';
 import { registerSweep } from './sweep';
 import { registerTables } from './tables';
@@ -31,5 +33,7 @@ export const commands: Array<(program: Command) => void> = [
   registerExport,
   registerModels,
   registerPredict,
+  registerMerge,
   registerBench,
+  registerSlurm,
 ];

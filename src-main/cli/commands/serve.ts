@@ -26,14 +26,18 @@ export async function runWebMode(projectDir: string | undefined, opts: ServeCliO
   process.on('unhandledRejection', (reason) => console.error('crucible serve: unhandled rejection', reason));
   const { server } = await serveWeb({ projectDir, port: opts.port, allow: opts.allow });
   process.stdout.write(`${server.url}\n`);
-  process.stderr.write('Crucible web mode on 127.0.0.1 only. Press Ctrl+C to stop.\n');
-  const removePage = opts.open ? openBrowser(server.url, server.port) : () => {};
+  const removePage = opts.open ? openBrowser(server.url, server.port) : null;
+  // The URL line above is for scripts; people, and `npm start` after its build output, need to be told what to do with it.
+  process.stderr.write(
+    `Crucible web mode on 127.0.0.1 only. Open ${server.url} in your browser${removePage ? ' (your default browser was asked to open it)' : ''}.\n` +
+      'Press Ctrl+C to stop.\n',
+  );
   await new Promise<void>((resolve) => {
     const stop = () => void server.close().then(resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  removePage();
+  removePage?.();
 }
 
 export function registerServe(program: Command): void {

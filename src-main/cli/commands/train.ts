@@ -12,7 +12,9 @@ import { openProject, type Project } from '../../engine/project/index';
 import { loadProjectRun, planProjectRun, projectTrainSettings, readProjectTables } from '../../engine/project-run/index';
 import { loadInitSource } from '../../engine/train/init-from';
 import { createRunDir } from '../../engine/train/run-dir';
-import type { LoadedData } from '../../engine/train/run-training';
+import type { LoadedData, RunTrainingInput, TrainingEvent } from '../../engine/train/run-training';
+import type { JobContext } from '../../engine/jobs/job';
+import { collectEnsemble, trainEnsembleMember } from '../../engine/studies/ensemble/train-ensemble';
 import { trainJob } from '../../engine/studies/train-job';
 import { parseBackend, parsePositiveInt, parseSeed } from '../options';
 import { trainingProgress } from '../progress';
@@ -25,6 +27,41 @@ interface TrainOptions {
   backend?: BackendRequest;
   resume?: boolean;
   initFrom?: string;
+  member?: number;
+  collect?: boolean;
+}
+
+/** Refuses ensemble step options that cannot work, before any data is loaded. */
+function checkEnsembleSteps(opts: TrainOptions): void {
+  if (opts.member !== undefined && opts.collect)
+    throw new CrucibleError('bad-input', '--member and --collect are two steps: give one of them.', {
+      hint: 'Train each member with --member K, then combine them once with --collect.',
+    });
+  if ((opts.member !== undefined || opts.collect) && !opts.out)
+    throw new CrucibleError('bad-input', `--${opts.collect ? 'collect' : 'member'} needs --out: the ensemble's folder, the same for every step.`, {
+      hint: 'Give every step the same --out DIR.',
+    });
+}
+
+/** The overrides again as arguments, for the steps of a job array (`crucible slurm ensemble`). */
+export function trainOverrideArgs(opts: Pick<TrainOptions, 'maxEpochs' | 'seed' | 'backend'>): string[] {
+  return [
+    ...(opts.maxEpochs ? ['--max-epochs', String(opts.maxEpochs)] : []),
+    ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : []),
+    ...(opts.backend ? ['--backend', opts.backend] : []),
+  ];
+}
+
+/** Trains member k alone, with epoch lines on stderr and the member's folder on stdout. */
+async function trainMemberStep(input: RunTrainingInput, k: number, ctx: JobContext<TrainingEvent>, progress: { stop(): void }): Promise<void> {
+  const { runDir, summary } = await trainEnsembleMember(input, k, ctx);
+  progress.stop();
+  if (summary?.cancelled)
+    throw new CrucibleError('cancelled', `Member ${k} stopped after epoch ${summary.epochsRun}.`, {
+      hint: 'Run the same step again: it resumes from the last checkpoint.',
+    });
+  process.stderr.write(summary ? `Member ${k} done after ${summary.epochsRun} epochs.\n` : `Member ${k} had finished before; kept.\n`);
+  process.stdout.write(`${runDir}\n`);
 }
 
 interface PreparedRun {
@@ -50,7 +87,9 @@ async function prepareFromProject(project: Project, opts: TrainOptions): Promise
   const settings = { ...saved, maxEpochs: opts.maxEpochs ?? saved.maxEpochs, seed: opts.seed ?? saved.seed, backend: opts.backend ?? saved.backend };
   const plan = await planProjectRun(project, await readProjectTables(project), { settings });
   const runDir = opts.out ? resolve(opts.out) : createRunDir(project.runsDir, plan.runName);
-  process.stderr.write(`Training ${plan.tasks.map((t) => t.name).join(', ')} from table "${plan.tasks[0].table}". Loading data…\n`);
+  const tables = [...new Set(plan.tasks.map((t) => `"${t.table}"`))];
+  const from = tables.length === 1 ? `table ${tables[0]}` : `tables ${tables.join(' and ')}, joined by material`;
+  process.stderr.write(`Training ${plan.tasks.map((t) => t.name).join(', ')} from ${from}. Loading data…\n`);
   const { config, data } = await loadProjectRun(project, plan);
   return { config, data, runDir };
 }
@@ -67,7 +106,14 @@ export function registerTrain(program: Command): void {
     .option('--backend <b>', 'auto | tensorflow | wasm | cpu', parseBackend)
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--init-from <run-or-checkpoint>', 'start from a trained model: its encoder and matching heads are loaded, new tasks get new heads')
+    .option(
+      '--member <k>',
+      "an ensemble's member K alone (from 1) into --out/members/member-K; a finished one is kept, an interrupted one resumes",
+      parsePositiveInt,
+    )
+    .option('--collect', "combine the finished members in --out into the ensemble's metrics and predictions, training nothing")
     .action(async (configPath: string | undefined, opts: TrainOptions) => {
+      checkEnsembleSteps(opts);
       const project = opts.project ? await openProject(opts.project) : undefined;
       let prepared: PreparedRun;
       if (configPath !== undefined) prepared = await prepareFromConfig(configPath, project, opts);
@@ -85,8 +131,13 @@ export function registerTrain(program: Command): void {
         process.stderr.write('\nStopping after this batch (Ctrl+C again to kill)…\n');
         controller.abort();
       });
+      // Slurm ends a task past its time limit with SIGTERM: stopping cleanly fails the step, and running it again resumes.
+      if (opts.member !== undefined) process.once('SIGTERM', () => controller.abort());
+      const input: RunTrainingInput = { config, data, runDir, resume: opts.resume, initFrom };
+      const ctx = { emit: progress.onEvent, signal: controller.signal };
       try {
-        const summary = await trainJob({ config, data, runDir, resume: opts.resume, initFrom }, { emit: progress.onEvent, signal: controller.signal });
+        if (opts.member !== undefined) return await trainMemberStep(input, opts.member, ctx, progress);
+        const summary = await (opts.collect ? collectEnsemble(input, ctx) : trainJob(input, ctx));
         progress.stop();
         process.stdout.write(`${summary.runDir}\n`);
         if (summary.metrics) {

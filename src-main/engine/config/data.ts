@@ -9,10 +9,13 @@ import { formatNames, formatOfFile } from '../data/import/formats';
 import { suggestionHint } from '../util/suggest';
 import { addNotice, configError, describeValue, formatPath, type ConfigScope, type KeyPath } from './problems';
 import type { RunConfig } from './schema';
-import type { ResolvedData, ResolvedSource } from './types';
+import { basename, extname } from 'node:path';
+import { toId } from '../util/ids';
+import type { ResolvedAttributeSource, ResolvedData, ResolvedJoin, ResolvedSource } from './types';
 
 type DataConfig = RunConfig['data']['init_args'];
-type SourceConfig = NonNullable<DataConfig['attributes_source']>;
+type SourceConfig = NonNullable<DataConfig['formula_desc_source']>;
+type AttributesEntry = Extract<NonNullable<DataConfig['attributes_source']>, unknown[]>[number];
 
 const BASE = ['data', 'init_args'] as const;
 
@@ -60,14 +63,16 @@ function resolveSource(scope: ConfigScope, ctx: SourceContext, path: KeyPath, so
   return { kind: 'file', path: file, format };
 }
 
-/** `withStructure` says whether the model has a structure branch (which needs structure descriptors). */
-export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfig, withStructure: boolean): ResolvedData {
+/** The attributes tables, each with its identifying columns (its own, else data.init_args'). */
+function resolveAttributes(scope: ConfigScope, ctx: SourceContext, d: DataConfig): ResolvedAttributeSource[] {
   const at = (key: string) => [...BASE, key];
   if (d.table !== undefined && d.attributes_source) {
     throw configError(scope, at('table'), 'Both data.init_args.table and data.init_args.attributes_source name the attributes.', 'Keep one of the two.');
   }
-  const attributesSource = d.attributes_source ?? (d.table === undefined ? undefined : { table: d.table });
-  if (!attributesSource) {
+  const key = d.attributes_source ? 'attributes_source' : 'table';
+  const given: AttributesEntry | AttributesEntry[] | undefined =
+    d.attributes_source ?? (d.table === undefined ? undefined : typeof d.table === 'string' ? { table: d.table } : d.table.map((table) => ({ table })));
+  if (!given) {
     throw configError(
       scope,
       BASE,
@@ -75,7 +80,66 @@ export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfi
       'Set data.init_args.attributes_source to a file, or data.init_args.table to a project table.',
     );
   }
-  const attributes = resolveSource(scope, ctx, at(d.attributes_source ? 'attributes_source' : 'table'), attributesSource);
+  const entries = Array.isArray(given) ? given : [given];
+  const sources = entries.map((entry, i): ResolvedAttributeSource => {
+    const path = Array.isArray(given) ? [...at(key), i] : at(key);
+    const source = resolveSource(scope, ctx, path, typeof entry === 'string' ? entry : 'path' in entry ? entry.path : { table: entry.table });
+    const own: { formula_column?: string; id_column?: string | null } = typeof entry === 'string' ? {} : entry;
+    return {
+      ...source,
+      name: source.kind === 'table' ? source.table : toId(basename(source.path, extname(source.path)).replace(/[.-]/g, '_'), `source${i + 1}`),
+      formulaColumn: own.formula_column ?? d.formula_column ?? null,
+      idColumn: own.id_column === undefined ? (d.id_column ?? null) : own.id_column,
+    };
+  });
+  const names = new Map<string, number>();
+  sources.forEach((s, i) => {
+    const first = names.get(s.name);
+    if (first !== undefined) {
+      throw configError(
+        scope,
+        Array.isArray(given) ? [...at(key), i] : at(key),
+        `Attribute sources ${first + 1} and ${i + 1} are both called "${s.name}".`,
+        'Give the files different names: a task column is qualified as <source>.<column> by these names.',
+      );
+    }
+    names.set(s.name, i);
+  });
+  return sources;
+}
+
+/** `withStructure` says whether the model has a structure branch (which needs structure descriptors). */
+export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfig, withStructure: boolean): ResolvedData {
+  const at = (key: string) => [...BASE, key];
+  const sources = resolveAttributes(scope, ctx, d);
+  const [first] = sources;
+  const attributes: ResolvedSource = first.kind === 'table' ? { kind: 'table', table: first.table } : { kind: 'file', path: first.path, format: first.format };
+  const join: ResolvedJoin | undefined = sources.length > 1 ? { sources, on: d.join_on, duplicates: d.duplicates } : undefined;
+  if (!join && (d.join_on !== 'formula' || d.duplicates !== 'merge'))
+    addNotice(
+      scope,
+      at(d.join_on !== 'formula' ? 'join_on' : 'duplicates'),
+      'join_on and duplicates apply when several attribute tables are joined; with one table its rows are used as they are.',
+    );
+  if (join?.on === 'id') {
+    const missing = sources.findIndex((s) => s.idColumn === null);
+    if (missing >= 0)
+      throw configError(
+        scope,
+        at('join_on'),
+        `join_on is "id" but attribute source "${sources[missing].name}" has no id column.`,
+        'Set data.init_args.id_column, or id_column on that source.',
+      );
+  }
+  if (join?.on === 'formula' && sources.some((s) => s.formulaColumn === null)) {
+    const missing = sources.find((s) => s.formulaColumn === null)!;
+    throw configError(
+      scope,
+      at('formula_column'),
+      `Attribute source "${missing.name}" has no formula column to join on.`,
+      'Set data.init_args.formula_column, or formula_column on that source.',
+    );
+  }
   const formulaDescriptors = d.formula_desc_source ? resolveSource(scope, ctx, at('formula_desc_source'), d.formula_desc_source) : null;
   if (formulaDescriptors && d.featurizer !== undefined) {
     throw configError(
@@ -119,6 +183,7 @@ export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfi
   return {
     formulaDescriptors,
     attributes,
+    ...(join && { join }),
     structureDescriptors,
     formulaColumn: d.formula_column ?? null,
     featurizer: formulaDescriptors ? null : (d.featurizer ?? DEFAULT_FEATURIZER),
@@ -135,11 +200,22 @@ export function resolveData(scope: ConfigScope, ctx: SourceContext, d: DataConfi
 
 const sourceConfig = (s: ResolvedSource) => (s.kind === 'file' ? s.path : { table: s.table });
 
+/** A joined source in config form: plain, or with its identifying columns where they differ from the run's. */
+function attributesEntry(s: ResolvedAttributeSource, d: ResolvedData): AttributesEntry {
+  const own = {
+    ...(s.formulaColumn !== d.formulaColumn && s.formulaColumn !== null && { formula_column: s.formulaColumn }),
+    ...(s.idColumn !== d.idColumn && { id_column: s.idColumn }),
+  };
+  if (Object.keys(own).length === 0) return sourceConfig(s);
+  return s.kind === 'file' ? { path: s.path, ...own } : { table: s.table, ...own };
+}
+
 /** The config form of resolved data settings; `maskingRatios` are the tasks' keep-ratios by name. */
 export function dataConfig(d: ResolvedData, maskingRatios: Record<string, number>): Record<string, unknown> {
   return {
     ...(d.formulaDescriptors && { formula_desc_source: sourceConfig(d.formulaDescriptors) }),
-    attributes_source: sourceConfig(d.attributes),
+    attributes_source: d.join ? d.join.sources.map((s) => attributesEntry(s, d)) : sourceConfig(d.attributes),
+    ...(d.join && { join_on: d.join.on, duplicates: d.join.duplicates }),
     ...(d.structureDescriptors && { structure_desc_source: sourceConfig(d.structureDescriptors) }),
     ...(d.formulaColumn !== null && { formula_column: d.formulaColumn }),
     ...(d.featurizer !== null && { featurizer: d.featurizer }),

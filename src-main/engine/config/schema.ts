@@ -54,6 +54,27 @@ export const SourceSchema = z.union([z.string().min(1), z.strictObject({ table: 
   error: 'expected a file path or { table: <project table name> }',
 });
 
+const columnName = z.string().min(1);
+
+/**
+ * One table of attributes: a path or `{ table }` as SourceSchema, or the object form naming the columns that identify
+ * its materials where they differ from `formula_column` / `id_column` (each table of a joined run may spell them
+ * its own way).
+ */
+export const AttributesEntrySchema = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ table: z.string().min(1), formula_column: columnName.optional(), id_column: columnName.nullable().optional() }),
+    z.strictObject({ path: z.string().min(1), formula_column: columnName.optional(), id_column: columnName.nullable().optional() }),
+  ],
+  { error: 'expected a file path, { table: <project table name> } or { path: <file> }, optionally with formula_column / id_column' },
+);
+
+/** What identifies one material across the tables of a joined run: its canonical formula, or the id column (keeps polymorphs apart). */
+export const JOIN_KEYS = ['formula', 'id'] as const;
+/** What several rows of one material in one table do: merged (averaged / majority, reported) or refused. */
+export const DUPLICATE_POLICIES = ['merge', 'refuse'] as const;
+
 /** The aliases `scheduler_type` accepts, from each scheduler's own list. */
 const SCHEDULER_ALIASES: Record<string, string> = Object.fromEntries(
   Object.values(schedulers).flatMap((s) => (s.aliases ?? []).map((alias) => [alias, s.id] as const)),
@@ -112,6 +133,9 @@ export const OptimizerConfigSchema = z.strictObject({
   frequency: z.literal(1, { error: 'Crucible steps schedulers every epoch; expected 1' }).optional(),
 });
 
+/** A task's lower bound decided from its training labels (train/bounds.ts). */
+export const AUTO_BOUND = 'auto';
+
 /** The task kinds, and the newer seed's `KernelRegression`, which is a sequence task. */
 export const TASK_TYPES = [...TASK_KINDS, 'kernel_regression'] as const;
 
@@ -150,6 +174,15 @@ export const TaskConfigSchema = z.looseObject({
   dims: z.array(positiveInt).min(1).optional(),
   num_classes: z.number().int().min(2).optional(),
   class_weights: z.array(z.number().positive()).min(2).optional(),
+  /**
+   * Crucible, regression and curves: the smallest value a prediction may take, enforced by the output transform;
+   * `auto` (default) = 0 when every training label is at least 0, none otherwise; null = unbounded.
+   */
+  lower_bound: z.union([z.number(), z.literal(AUTO_BOUND), z.null()], { error: 'expected a number, "auto" or null' }).optional(),
+  /** Crucible, regression and curves: the largest value a prediction may take (null or absent = unbounded). */
+  upper_bound: z.number().nullable().optional(),
+  /** Crucible, regression and curves: the unit of the labels (eV, 1/K, µV/K …) for axes, tables and bundles; null = none. */
+  unit: z.string().trim().min(1).max(32).nullable().optional(),
 });
 
 /** Keys of {@link TaskConfigSchema}, i.e. the task keys that are not head options. */
@@ -250,7 +283,11 @@ export const TASK_CONFIGS_REFERENCE = '${model.init_args.task_configs}';
 /** `data.init_args`: CompoundDataModule's arguments plus Crucible's data keys. */
 export const DataArgsSchema = z.strictObject({
   formula_desc_source: SourceSchema.nullable().optional(),
-  attributes_source: SourceSchema.nullable().optional(),
+  /** One table of targets, or a list of tables joined into one row per material (see data/join). */
+  attributes_source: z
+    .union([AttributesEntrySchema, z.array(AttributesEntrySchema).min(1)])
+    .nullable()
+    .optional(),
   structure_desc_source: SourceSchema.nullable().optional(),
   task_configs: z
     .literal(TASK_CONFIGS_REFERENCE, { error: `tasks are configured in model.init_args.task_configs; expected "${TASK_CONFIGS_REFERENCE}"` })
@@ -266,8 +303,12 @@ export const DataArgsSchema = z.strictObject({
   batch_size: positiveInt.default(32),
   /** Seed key with no meaning here (Crucible has no loader workers); accepted and ignored. */
   num_workers: nonNegativeInt.optional(),
-  /** Crucible: the attributes table of the open project (instead of attributes_source). */
-  table: z.string().min(1).optional(),
+  /** Crucible: the attributes table (or tables, joined) of the open project, instead of attributes_source. */
+  table: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** Crucible, several attribute tables: what makes rows of different tables one material. */
+  join_on: z.enum(JOIN_KEYS).default('formula'),
+  /** Crucible, several attribute tables: rows of one material within one table are merged (and reported) or refused. */
+  duplicates: z.enum(DUPLICATE_POLICIES).default('merge'),
   /** Crucible: the column of chemical formulas, featurized with `featurizer` when formula_desc_source is absent. */
   formula_column: z.string().min(1).optional(),
   featurizer: z.enum(FEATURIZER_IDS as [FeaturizerId, ...FeaturizerId[]]).optional(),

@@ -9,7 +9,7 @@ import { suggestionHint } from '../util/suggest';
 import { DEFAULT_HEAD } from '../vocabulary';
 import { HEAD_WEIGHT_DECAY, optimizerConfig, resolveOptimizer } from './optimizer';
 import { addNotice, checkWith, configError, formatPath, keyRef, objectKeys, pickOne, unknownKeyError, type ConfigScope, type KeyPath } from './problems';
-import { COMMON_TASK_KEYS, SEED_GENERIC_HEAD_KEYS, type TaskConfig } from './schema';
+import { AUTO_BOUND, COMMON_TASK_KEYS, SEED_GENERIC_HEAD_KEYS, type TaskConfig } from './schema';
 import type { ResolvedTask } from './types';
 
 const TASKS_PATH = ['model', 'init_args', 'task_configs'] as const;
@@ -21,6 +21,9 @@ const KIND_ONLY_KEYS: Partial<Record<string, readonly TaskKind[]>> = {
   class_weights: ['classification'],
   steps_column: ['sequence'],
   t_column: ['sequence'],
+  lower_bound: ['regression', 'sequence'],
+  upper_bound: ['regression', 'sequence'],
+  unit: ['regression', 'sequence'],
 };
 
 export interface TaskEnv {
@@ -164,6 +167,16 @@ function resolveTask(env: TaskEnv, index: number, task: TaskConfig): ResolvedTas
       'Give one weight per class.',
     );
   }
+  const lower = kind === 'classification' ? null : task.lower_bound === undefined ? AUTO_BOUND : task.lower_bound;
+  const upper = task.upper_bound ?? null;
+  if (typeof lower === 'number' && upper !== null && !(upper > lower)) {
+    throw configError(
+      env.scope,
+      [...path, 'upper_bound'],
+      `${subject}: upper_bound (${upper}) must be above lower_bound (${lower}).`,
+      'Swap them, or remove one.',
+    );
+  }
   return {
     name: task.name,
     kind,
@@ -188,6 +201,8 @@ function resolveTask(env: TaskEnv, index: number, task: TaskConfig): ResolvedTas
     numClasses: task.num_classes ?? null,
     classWeights: task.class_weights ?? null,
     headOptions: options,
+    bounds: { lower, upper },
+    ...(task.unit !== undefined && { unit: task.unit }),
   };
 }
 
@@ -231,6 +246,9 @@ export function taskConfig(task: ResolvedTask, depositDim: number): Record<strin
     ...(task.lora && { lora_rank: task.lora.rank, lora_alpha: task.lora.alpha, lora_freeze_base: task.lora.freezeBase }),
     ...(task.numClasses !== null && { num_classes: task.numClasses }),
     ...(task.classWeights !== null && { class_weights: task.classWeights }),
+    ...(task.kind !== 'classification' && { lower_bound: task.bounds.lower }),
+    ...(task.bounds.upper !== null && { upper_bound: task.bounds.upper }),
+    ...(task.unit !== undefined && { unit: task.unit }),
     ...sizes,
     ...options,
   };

@@ -3,7 +3,7 @@ import type { FeaturizerId } from '../data/featurize';
 import type { TaskKind } from '../data/dataset/types';
 import type { BackendRequest } from '../model/backend';
 import type { SourceFormat } from '../project/schema';
-import type { ACTIVATIONS, WeightingConfig } from './schema';
+import type { ACTIVATIONS, AUTO_BOUND, DUPLICATE_POLICIES, JOIN_KEYS, WeightingConfig } from './schema';
 
 /** Where a table of data comes from. */
 export type ResolvedSource = { kind: 'file'; path: string; format: SourceFormat } | { kind: 'table'; table: string };
@@ -47,6 +47,13 @@ export interface ResolvedTask {
   enabled: boolean;
   /** Keep-ratio of the task's labelled training rows, in (0, 1]. */
   maskingRatio: number;
+  /** Regression and curves: the range predictions are kept inside (`auto`: 0 below when every training label is ≥ 0); classification: both null. */
+  bounds: { lower: number | typeof AUTO_BOUND | null; upper: number | null };
+  /**
+   * Regression and curves: the unit of the labels as the user confirmed it (`unit:`); null = none; absent = the
+   * config does not say (an export then proposes one from the column name, and says so).
+   */
+  unit?: string | null;
   optimizer: OptimizerSettings;
   /** LoRA adapter on the head, or null for none. */
   lora: LoraSettings | null;
@@ -99,10 +106,29 @@ export interface ResolvedElementAttention {
   withDescriptors: boolean;
 }
 
+/** One attributes table of a joined run, with the columns that identify its materials. */
+export type ResolvedAttributeSource = ResolvedSource & {
+  /** How task columns are qualified (`name.column`) when two tables share a column name: the table's name, or the file's stem. */
+  name: string;
+  formulaColumn: string | null;
+  idColumn: string | null;
+};
+
+/** How several attribute tables become one row per material (data/join). */
+export interface ResolvedJoin {
+  /** Every attributes table, the first being `attributes`. */
+  sources: ResolvedAttributeSource[];
+  on: (typeof JOIN_KEYS)[number];
+  duplicates: (typeof DUPLICATE_POLICIES)[number];
+}
+
 export interface ResolvedData {
   /** Precomputed formula descriptors; null = featurize `formulaColumn` with `featurizer`. */
   formulaDescriptors: ResolvedSource | null;
+  /** The attributes table; with several, the first of them (the one whose formula spelling wins). */
   attributes: ResolvedSource;
+  /** Present exactly when the run joins two or more attribute tables. */
+  join?: ResolvedJoin;
   structureDescriptors: ResolvedSource | null;
   formulaColumn: string | null;
   /** Non-null exactly when descriptors are computed from formulas. */

@@ -30,7 +30,8 @@ export interface Batch {
   rowSteps: Map<string, (Float32Array | null)[]>;
   /** 1 where the row's descriptors could be computed. */
   ok: Uint8Array;
-  /** With formulas featurized: each row's canonical formula, null where the text is no formula. */
+  /** With formulas featurized: each row's formula as the input has it, and its canonical formula (null where the text is no formula). */
+  formulas?: (string | null)[];
   canonical?: (string | null)[];
   failures: RowFailure[];
 }
@@ -127,9 +128,10 @@ export class BatchReader {
     const x = this.x.subarray(0, n * this.width.descriptors);
     const ok = this.ok.subarray(0, n).fill(1);
     let canonical: Batch['canonical'];
+    let formulas: Batch['formulas'];
     if (plan.descriptors.kind === 'featurize') {
       const { column, featurizer } = plan.descriptors;
-      const formulas = await this.formulas(column, start, n);
+      formulas = await this.formulas(column, start, n);
       canonical = formulas.map((f) => (f === null ? null : formulaKeyOrNull(f)));
       for (const f of featurizer.featurizeInto(formulas, x)) {
         ok[f.index] = 0;
@@ -171,6 +173,6 @@ export class BatchReader {
         }),
       );
     }
-    return { start, n, x, structure, rowSteps, ok, failures, ...(canonical && { canonical }) };
+    return { start, n, x, structure, rowSteps, ok, failures, ...(formulas && canonical && { formulas, canonical }) };
   }
 }

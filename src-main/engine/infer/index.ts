@@ -10,3 +10,8 @@ export {
   type PredictSummary,
   type ReportedFailure,
 } from './predict';
+export { mergeShards, type MergeSummary } from './merge-shards';
+export { incompleteShards, predictShard, type ShardResult } from './predict-shard';
+export { SHARDS_SUFFIX, shardsDir } from './shard-output';
+export { defaultOutputPath } from './write-output';
+export { parseShardSpec, shardLabel, shardRows, type ShardSpec } from './shard-rows';

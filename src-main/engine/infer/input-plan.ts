@@ -29,7 +29,7 @@ export interface InputPlan {
 export interface PlanOptions {
   /** The column holding formulas; default: the model's training formula column, else one named formula or composition. */
   formulaColumn?: string;
-  /** Input columns to keep in the output; default: every text column and every column named like an id. */
+  /** Input columns to keep in the output (with any column of x values a curve task reads); default: every input column. */
   keep?: string[];
   /** Whether a sequence task's output has a fixed length (its head ignores the x values, e.g. `vec`). */
   fixedLength: (task: ManifestTask) => boolean;
@@ -157,8 +157,6 @@ export function planInputs(manifest: BundleManifest, input: InputTable, opts: Pl
   const steps = new Map(manifest.tasks.filter((t) => t.steps).map((t) => [t.name, stepsSource(t, input, opts, notes)]));
   for (const name of opts.keep ?? []) requireColumn(input, name, 'column to keep');
   const stepColumns = new Set([...steps.values()].flatMap((s) => (s.kind === 'column' ? [s.column] : [])));
-  const keep = input.columns
-    .filter((c) => (opts.keep ? opts.keep.includes(c.name) : c.kind === 'text' || ID_LIKE.test(c.name)) || stepColumns.has(c.name))
-    .map((c) => c.name);
+  const keep = input.columns.filter((c) => !opts.keep || opts.keep.includes(c.name) || stepColumns.has(c.name)).map((c) => c.name);
   return { descriptors, structure, steps, keep, notes };
 }

@@ -20,7 +20,24 @@ export type Uncertainty = Record<UncertaintyPart, Float32Array>;
 
 type Feeds = Record<string, ort.Tensor>;
 
-const tensor = (data: Float32Array, rows: number, width: number) => new ort.Tensor('float32', data.subarray(0, rows * width), [rows, width]);
+/**
+ * Every call's rows are padded to a multiple of this (with what the buffer holds past them, or zeros); the padding's
+ * outputs are never read. onnxruntime's matrix kernels compute the rows of a partial row block with other instructions
+ * than those of a full one, so without padding a row's prediction changed in its last float digit with the number of
+ * rows sharing its call, and a file predicted in shards, or with another --batch, was not the same file. 48 is a
+ * multiple of row blocks of 2, 3, 4, 6, 8, 12 and 16 rows; the padding costs at most 47 rows a call.
+ */
+const ROW_BLOCK = 48;
+
+function tensor(data: Float32Array, rows: number, width: number): ort.Tensor {
+  const padded = Math.ceil(rows / ROW_BLOCK) * ROW_BLOCK;
+  let values = data.subarray(0, padded * width);
+  if (values.length < padded * width) {
+    values = new Float32Array(padded * width);
+    values.set(data.subarray(0, rows * width));
+  }
+  return new ort.Tensor('float32', values, [padded, width]);
+}
 
 /** Whether a sequence task's ONNX output has a fixed number of points (its head ignores the x values). */
 export function fixedLengthOutputs(session: ModelSession): (task: ManifestTask) => boolean {

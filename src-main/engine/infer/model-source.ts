@@ -9,6 +9,7 @@ import type { BundleManifest } from '../export/bundle/manifest';
 import { MEMBERS } from '../export/bundle/members';
 import { modelFile } from '../export/bundle/project-models';
 import { readBundle } from '../export/bundle/read-bundle';
+import { parseDomainRecord, type DomainRecord } from '../run-folder/domain';
 import { CrucibleError } from '../errors';
 import type { Project } from '../project/project';
 
@@ -17,13 +18,28 @@ export interface PredictionModel {
   label: string;
   manifest: BundleManifest;
   onnx: Uint8Array;
+  /** The applicability domain, when the bundle carries one: its record, its distance graph and the graph's output. */
+  domain?: ModelDomain;
+}
+
+export interface ModelDomain {
+  record: DomainRecord;
+  onnx: Uint8Array;
+  distance: string;
+}
+
+function domainOf(manifest: BundleManifest, members: ReadonlyMap<string, Uint8Array>, source: string): { domain?: ModelDomain } {
+  const d = manifest.domain;
+  if (!d) return {};
+  return { domain: { record: parseDomainRecord(members.get(d.record)!, `${d.record} in ${source}`), onnx: members.get(d.model)!, distance: d.distance } };
 }
 
 export async function openModel(model: string, opts: { project?: Project; onNotice?: (message: string) => void } = {}): Promise<PredictionModel> {
   const path = resolve(model);
   if (existsSync(path) && statSync(path).isDirectory()) {
     const contents = await bundleFromRun(path, { project: opts.project, onNotice: opts.onNotice });
-    return { label: basename(path), manifest: contents.manifest, onnx: contents.members.get(MEMBERS.model)! };
+    const label = basename(path);
+    return { label, manifest: contents.manifest, onnx: contents.members.get(MEMBERS.model)!, ...domainOf(contents.manifest, contents.members, label) };
   }
   if (!existsSync(path) && !opts.project) {
     throw new CrucibleError('not-found', `There is no model at ${path}.`, {
@@ -31,5 +47,10 @@ export async function openModel(model: string, opts: { project?: Project; onNoti
     });
   }
   const bundle = await readBundle(existsSync(path) ? path : await modelFile(opts.project!, model));
-  return { label: bundle.source, manifest: bundle.manifest, onnx: bundle.members.get(MEMBERS.model)! };
+  return {
+    label: bundle.source,
+    manifest: bundle.manifest,
+    onnx: bundle.members.get(MEMBERS.model)!,
+    ...domainOf(bundle.manifest, bundle.members, bundle.source),
+  };
 }

@@ -16,12 +16,16 @@ import type { JobContext } from '../jobs/job';
 import { openProject, type Project } from '../project/project';
 import { sha256File } from '../util/hash';
 import { BatchReader, type RowFailure } from './batch-reader';
+import { DomainCheck } from './domain-check';
 import { ID_LIKE, planInputs, type InputPlan } from './input-plan';
 import { loadInputTable, type InputTable } from './input-table';
-import { openModel } from './model-source';
+import { openModel, type PredictionModel } from './model-source';
 import { fixedLengthOutputs, ModelRunner } from './model-runner';
 import { createModelSession, type ModelSession, type ProviderRequest } from './ort-session';
 import { PredictionTable, type OutputSelect } from './prediction-table';
+import { type ShardFingerprint, type ShardManifest, writeShard } from './shard-output';
+import { INPUT_ROW, selectShard, type ShardSpec } from './shard-rows';
+import { roundedSelect } from './csv-rounding';
 import { checkOutputPath, copyToFile, storeInProject } from './write-output';
 
 export interface PredictInput {
@@ -29,8 +33,10 @@ export interface PredictInput {
   model: string;
   /** CSV, TSV, Parquet or XLSX with a formula column and/or the model's descriptor columns. */
   input: string;
-  /** .csv or .parquet; may be left out when `project` is given. */
+  /** .csv or .parquet (a CSV rounds each task to the digits its test error allows; Parquet keeps full precision); may be left out when `project` is given. */
   output?: string;
+  /** Whether an existing `output` file may be replaced (default true); false refuses it with already-exists before any work. */
+  overwrite?: boolean;
   /** Project folder: the predictions are also stored as a table there. */
   project?: string;
   /** The project table's name; default `<input file>_predictions`. */
@@ -43,7 +49,7 @@ export interface PredictInput {
   /** Rows per onnxruntime call (default 4096). */
   batchSize?: number;
   formulaColumn?: string;
-  /** Input columns to copy into the output; default: text columns and columns named like an id. */
+  /** Input columns to copy into the output; default: every input column. */
   keep?: string[];
 }
 
@@ -70,6 +76,8 @@ export interface PredictSummary {
   /** The first {@link MAX_REPORTED_FAILURES} failures, in row order. */
   failures: ReportedFailure[];
   failureCount: number;
+  /** Predicted rows outside the training domain for some task; null when the model carries no domain to check. */
+  rowsOutsideDomain: number | null;
   output: string | null;
   table: string | null;
   /** The output's columns, in order. */
@@ -77,6 +85,14 @@ export interface PredictSummary {
   notes: string[];
   seconds: number;
   rowsPerSecond: number;
+}
+
+/** A shard to predict instead of the whole input (see predict-shard.ts, which opens it). */
+export interface ShardTarget {
+  spec: ShardSpec;
+  /** The shards folder. */
+  dir: string;
+  fingerprint: ShardFingerprint;
 }
 
 export const DEFAULT_BATCH_SIZE = 4096;
@@ -134,26 +150,30 @@ interface BatchCounts {
   failures: RowFailure[];
   failureCount: number;
   rowsWithoutPredictions: number;
+  rowsOutsideDomain: number;
 }
 
-/** Every row through reader → onnxruntime → predictions table, batch by batch, with progress and cancellation. */
+/** Every row through reader → onnxruntime (and the domain check) → predictions table, batch by batch, with progress and cancellation. */
 async function predictAll(
   reader: BatchReader,
   runner: ModelRunner,
+  domain: DomainCheck | undefined,
   predictions: PredictionTable,
   rowCount: number,
   batchSize: number,
   ctx: JobContext<PredictEvent>,
   started: number,
 ): Promise<BatchCounts> {
-  const counts: BatchCounts = { failures: [], failureCount: 0, rowsWithoutPredictions: 0 };
+  const counts: BatchCounts = { failures: [], failureCount: 0, rowsWithoutPredictions: 0, rowsOutsideDomain: 0 };
   let lastProgress = 0;
   for (let start = 0; start < rowCount; start += batchSize) {
     if (ctx.signal.aborted) throw new CrucibleError('cancelled', 'Prediction cancelled; no output was written.');
     const n = Math.min(batchSize, rowCount - start);
     const batch = await reader.read(start, n);
-    predictions.append(start, n, batch.ok, await runner.run(batch), batch.canonical);
+    const verdicts = domain && (await domain.check(batch));
+    predictions.append(start, n, batch.ok, await runner.run(batch), batch.canonical, verdicts);
     counts.failureCount += batch.failures.length;
+    if (verdicts) for (let r = 0; r < n; r++) if (batch.ok[r] && verdicts.notes[r] !== null) counts.rowsOutsideDomain++;
     for (let r = 0; r < n; r++) counts.rowsWithoutPredictions += 1 - batch.ok[r];
     for (const f of batch.failures) if (counts.failures.length < MAX_REPORTED_FAILURES) counts.failures.push(f);
     const now = performance.now();
@@ -167,7 +187,15 @@ async function predictAll(
   return counts;
 }
 
-export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEvent>): Promise<PredictSummary> {
+/**
+ * `opened`: what predict-shard.ts has already opened to decide whether the shard needs predicting: the model, and the
+ * shard, whose rows alone are predicted and written to the shards folder instead of `job.output`.
+ */
+export async function predictBatch(
+  job: PredictInput,
+  ctx: JobContext<PredictEvent>,
+  opened: { model?: PredictionModel; shard?: ShardTarget } = {},
+): Promise<PredictSummary & { shard?: ShardManifest }> {
   const started = performance.now();
   const notes: string[] = [];
   const note = (message: string) => {
@@ -180,42 +208,66 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
     });
   const batchSize = job.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new CrucibleError('bad-input', `The batch size must be a positive whole number, not ${batchSize}.`);
-  const out = job.output ? checkOutputPath(job.output, job.input) : null;
+  const out = job.output ? checkOutputPath(job.output, job.input, job.overwrite) : null;
   const project = job.project ? await openProject(job.project) : undefined;
 
-  const model = await openModel(job.model, { project, onNotice: note });
+  const model = opened.model ?? (await openModel(job.model, { project, onNotice: note }));
+  const { shard } = opened;
   const session: ModelSession = await createModelSession(model.onnx, { provider: job.provider, threads: job.threads });
   const { manifest } = model;
   const store = await DataStore.inMemory();
   let reader: BatchReader | undefined;
+  let domain: DomainCheck | undefined;
   try {
     ctx.emit({
       type: 'status',
       message: `Model ${model.label} on ${session.provider === 'cuda' ? 'CUDA' : `the CPU (${session.threads === 1 ? '1 thread' : `${session.threads} threads`})`}${session.fallbackReason ? `; not CUDA: ${session.fallbackReason}` : ''}`,
     });
     const suffix = randomBytes(6).toString('hex');
-    const input = await store.transaction((sql) =>
-      loadInputTable(sql, job.input, `${INTERNAL_TABLE_PREFIX}input_${suffix}`, `${INTERNAL_TABLE_PREFIX}staging_${suffix}`),
-    );
+    let inputRows = 0;
+    const input = await store.transaction(async (sql) => {
+      const whole = await loadInputTable(sql, job.input, `${INTERNAL_TABLE_PREFIX}input_${suffix}`, `${INTERNAL_TABLE_PREFIX}staging_${suffix}`);
+      inputRows = whole.rowCount;
+      return shard ? selectShard(sql, whole, shard.spec, `${INTERNAL_TABLE_PREFIX}shard_${suffix}`) : whole;
+    });
     for (const p of input.problems) note(describeProblem(p));
     const plan = planInputs(manifest, input, { formulaColumn: job.formulaColumn, keep: job.keep, fixedLength: fixedLengthOutputs(session) });
     for (const n of plan.notes) note(n);
+    if (model.domain) {
+      domain = await DomainCheck.create(manifest, model.domain, session);
+      for (const n of domain.notes(plan.descriptors.kind === 'featurize')) note(n);
+    } else note(`${model.label} carries no applicability domain (exported before Crucible recorded one): no row is flagged as outside the training data.`);
     const widths = { descriptors: manifest.input.descriptors.columns.length, structure: manifest.input.structure?.columns.length ?? 0 };
     // The input is read on the store's own connection while predictions are appended on the transaction's.
     const batches = new BatchReader(store.sql, input, plan, widths, batchSize);
     reader = batches;
     const runner = new ModelRunner(session, manifest, plan, batchSize);
     return await store.transaction(async (sql) => {
-      const predictions = await PredictionTable.create(sql, `${INTERNAL_TABLE_PREFIX}predictions_${suffix}`, manifest, plan.descriptors.kind === 'featurize');
+      const predictions = await PredictionTable.create(
+        sql,
+        `${INTERNAL_TABLE_PREFIX}predictions_${suffix}`,
+        manifest,
+        plan.descriptors.kind === 'featurize',
+        domain !== undefined,
+      );
       let counts: BatchCounts;
       try {
-        counts = await predictAll(batches, runner, predictions, input.rowCount, batchSize, ctx, started);
+        counts = await predictAll(batches, runner, domain, predictions, input.rowCount, batchSize, ctx, started);
       } finally {
         predictions.close();
       }
-      const { failures, failureCount, rowsWithoutPredictions } = counts;
-      const select = predictions.outputSelect(input.table, plan);
-      if (out) await copyToFile(sql, select.sql, out.path, out.format);
+      const { failures, failureCount, rowsWithoutPredictions, rowsOutsideDomain } = counts;
+      const select = predictions.outputSelect(input.table, plan, shard ? [INPUT_ROW] : []);
+      const shardManifest = shard
+        ? await writeShard(sql, select.sql, shard.dir, shard.spec, shard.fingerprint, {
+            inputRows,
+            rows: input.rowCount,
+            rowsWithoutPredictions,
+            failureCount,
+            csvRounding: select.rounding,
+          })
+        : undefined;
+      if (out && !shard) await copyToFile(sql, out.format === 'csv' ? roundedSelect(select.sql, select.rounding) : select.sql, out.path, out.format);
       const table = project ? await storeTable(project, sql, select, input, plan, job, out?.format === 'parquet' ? out.path : null) : null;
       const seconds = (performance.now() - started) / 1000;
       return {
@@ -227,17 +279,20 @@ export async function predictBatch(job: PredictInput, ctx: JobContext<PredictEve
         rowsWithoutPredictions,
         failures: await reportedFailures(input, failures),
         failureCount,
-        output: out?.path ?? null,
+        rowsOutsideDomain: domain ? rowsOutsideDomain : null,
+        output: shardManifest ? join(shard!.dir, shardManifest.file) : (out?.path ?? null),
         table,
         columns: select.columns,
         notes,
         seconds,
         rowsPerSecond: input.rowCount / seconds,
+        ...(shardManifest && { shard: shardManifest }),
       };
     });
   } finally {
     await reader?.drain();
     await store.close();
     await session.session.release();
+    await domain?.release();
   }
 }

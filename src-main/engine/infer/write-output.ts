@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { predictionsFileFor } from '../data/import/formats';
 import { checkTableName } from '../data/import/table-name';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
 import type { SqlConnection } from '../data/store/sql-connection';
@@ -20,8 +21,17 @@ export type OutputFormat = 'csv' | 'parquet';
 
 const FORMATS: Record<string, OutputFormat> = { '.csv': 'csv', '.parquet': 'parquet' };
 
-/** The output file's absolute path and format; refuses other extensions and missing folders before any work. */
-export function checkOutputPath(file: string, input: string): { path: string; format: OutputFormat } {
+/** Where `input`'s predictions go unless the user names a file: beside it, `<input stem>.predictions.csv`. */
+export function defaultOutputPath(input: string): string {
+  const { folder, name } = predictionsFileFor(resolve(input));
+  return join(folder, name);
+}
+
+/**
+ * The output file's absolute path and format; refuses other extensions, missing folders and, unless `overwrite`, an
+ * existing file, before any work.
+ */
+export function checkOutputPath(file: string, input: string, overwrite = true): { path: string; format: OutputFormat } {
   const path = resolve(file);
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format)
@@ -32,6 +42,10 @@ export function checkOutputPath(file: string, input: string): { path: string; fo
     throw new CrucibleError('not-found', `Folder ${dirname(path)} does not exist.`, { hint: 'Create it first, or write the predictions elsewhere.' });
   if (path === resolve(input))
     throw new CrucibleError('bad-input', `The output ${basename(path)} would overwrite the input file.`, { hint: 'Choose another output name.' });
+  if (!overwrite && existsSync(path))
+    throw new CrucibleError('already-exists', `${path} already exists.`, {
+      hint: 'Choose another file name, or replace it (on the command line, --out names a file to replace).',
+    });
   return { path, format };
 }
 

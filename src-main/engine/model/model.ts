@@ -22,6 +22,12 @@ export interface ModelTaskSpec {
   data: HeadDataInfo;
   /** LoRA adapters on this head's dense layers (trained with the head). */
   lora?: { rank: number; alpha: number };
+  /**
+   * The range the outputs are kept inside, in the network's scaled units (one entry per output, or one for all):
+   * the head's raw output z becomes lower + softplus(z − lower), upper − softplus(upper − z), or with both a
+   * sigmoid between them, so every prediction lies inside by construction and near the identity away from a bound.
+   */
+  bounds?: { lower: number[] | null; upper: number[] | null };
 }
 
 export interface ModelSpec {
@@ -36,6 +42,11 @@ export interface ModelSpec {
    * reads the shared encoder.
    */
   ownEncoders?: string[];
+  /**
+   * Tasks whose heads read the encoder without its LoRA adapters: the heads a LoRA fine-tune keeps but does not
+   * train, so they see exactly the encoder they were trained with and keep their predictions by construction.
+   */
+  baseEncoderTasks?: string[];
 }
 
 export interface ModelInputs<T> extends EncoderInputs<T> {
@@ -50,18 +61,41 @@ export const ENCODER_PREFIX = 'encoder.';
 export const ownEncoderName = (task: string) => `encoder@${task}`;
 export const LORA_GROUP = 'lora';
 
+/** The bounded output of `raw` (see ModelTaskSpec.bounds). */
+function bounded<T>(ops: Ops<T>, raw: T, { lower, upper }: NonNullable<ModelTaskSpec['bounds']>): T {
+  const c = (v: number[]) => ops.constant(Float32Array.from(v), [v.length]);
+  if (lower && upper) {
+    // Slope 1 at the middle of the range, as the one-sided forms have far from their bound.
+    const width = upper.map((u, i) => u - lower[i]);
+    const middle = upper.map((u, i) => (u + lower[i]) / 2);
+    return ops.add(c(lower), ops.mul(c(width), ops.activation(ops.mul(ops.sub(raw, c(middle)), c(width.map((w) => 4 / w))), 'sigmoid')));
+  }
+  if (lower) return ops.add(c(lower), ops.activation(ops.sub(raw, c(lower)), 'softplus'));
+  if (upper) return ops.sub(c(upper), ops.activation(ops.sub(c(upper), raw), 'softplus'));
+  return raw;
+}
+
+/** `ops` with every dense layer's LoRA adapters left out (the same Ops in tfjs and in the ONNX graph). */
+function withoutLora<T>(ops: Ops<T>): Ops<T> {
+  const base = Object.create(ops) as Ops<T>;
+  base.dense = (x, params) => ops.dense(x, { ...params, lora: undefined });
+  return base;
+}
+
 export class MultiTaskModel {
   readonly store: ParamStore;
   readonly encoder: Encoder;
   readonly heads = new Map<string, HeadInstance>();
   /** The encoder copies of tasks listed in `spec.ownEncoders`, by task. */
   readonly ownEncoders = new Map<string, Encoder>();
+  private readonly specs: Map<string, ModelTaskSpec>;
 
   constructor(
     readonly spec: ModelSpec,
     seed: number,
   ) {
     this.store = new ParamStore(new Rng(seed));
+    this.specs = new Map(spec.tasks.map((t) => [t.name, t]));
     this.encoder = new Encoder(this.store, spec.encoder);
     for (const task of spec.tasks) {
       const type = headType(task.head);
@@ -99,13 +133,19 @@ export class MultiTaskModel {
 
   /** Encoder outputs (each encoder that a requested task reads, once) then every requested head's output ([B, width] each), by task name. */
   forward<T>(ops: Ops<T>, inputs: ModelInputs<T>, tasks: Iterable<string> = this.heads.keys()): Record<string, T> {
-    const encoded = new Map<Encoder, T>();
+    const encoded = new Map<string, T>();
+    const base = new Set(this.spec.baseEncoderTasks ?? []);
+    let baseOps: Ops<T> | undefined;
     const out: Record<string, T> = {};
     for (const name of tasks) {
       const encoder = this.ownEncoders.get(name) ?? this.encoder;
-      let h = encoded.get(encoder);
-      if (h === undefined) encoded.set(encoder, (h = encoder.apply(ops, inputs)));
-      out[name] = this.heads.get(name)!.forward(ops, h, inputs.steps?.[name]);
+      const unadapted = base.has(name);
+      const key = `${encoder.name}${unadapted ? '|base' : ''}`;
+      let h = encoded.get(key);
+      if (h === undefined) encoded.set(key, (h = encoder.apply(unadapted ? (baseOps ??= withoutLora(ops)) : ops, inputs)));
+      const raw = this.heads.get(name)!.forward(ops, h, inputs.steps?.[name]);
+      const bounds = this.specs.get(name)?.bounds;
+      out[name] = bounds ? bounded(ops, raw, bounds) : raw;
     }
     return out;
   }

@@ -112,24 +112,6 @@ export function checkTasks(drafts: readonly unknown[], tables: readonly CheckedT
     }
   });
 
-  // Judged on the drafts as typed, so the conflict shows even while a task has other problems.
-  const enabledTable = (draft: unknown) => {
-    const d = draft as Record<string, unknown> | null;
-    return d?.enabled === true ? str(d.table) : undefined;
-  };
-  const enabledTables = [...new Set(drafts.map(enabledTable).filter((t) => t !== undefined))];
-  if (enabledTables.length > 1) {
-    drafts.forEach((draft, task) => {
-      const table = enabledTable(draft);
-      if (table === undefined || table === enabledTables[0]) return;
-      problems.push({
-        task,
-        field: 'enabled',
-        message: `Enabled tasks come from tables ${enabledTables.map((n) => `"${n}"`).join(' and ')}; a run trains on one table. Disable the tasks of the other table.`,
-      });
-      parsed[task] = null;
-    });
-  }
   return { problems, tasks: parsed };
 }
 

@@ -4,7 +4,7 @@ import type { DataStore } from '../data/store/data-store';
 import { CrucibleError } from '../errors';
 import type { Project } from '../project/project';
 import { runReport } from '../report/index';
-import { listRunSummaries, readRunPredictions, stepsById, type RunPredictions, type RunSummary, type StepsLookup } from '../run-folder/index';
+import { listRunSummaries, readRunPredictions, projectCurveSteps, type RunPredictions, type RunSummary, type StepsLookup } from '../run-folder/index';
 import { pathForId } from '../util/id-path';
 
 /** The folder of run `runId` inside the project; refuses ids that are not one plain folder name of runs/. */
@@ -27,10 +27,10 @@ type WithStore = <T>(work: (store: DataStore) => Promise<T>) => Promise<T>;
 function projectSteps(project: Project, withStore: WithStore): StepsLookup {
   return async (curves, header) => {
     const steps = new Map<string, Map<string, number[]>>();
-    const table = header.table;
-    if (table === null || !project.table(table)) return steps;
+    const tables = project.tables.map((t) => t.name);
+    if (curves.length === 0) return steps;
     await withStore(async (store) => {
-      for (const t of curves) steps.set(t.name, await stepsById(store, table, header.idColumn, t.stepsColumn!));
+      for (const t of curves) steps.set(t.name, await projectCurveSteps(store, header, t.stepsColumn!, tables));
     });
     return steps;
   };

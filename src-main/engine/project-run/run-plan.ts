@@ -1,6 +1,6 @@
 /**
  * A run of the project's mapped tasks, planned and loaded: which tasks it trains (the enabled ones, or those a
- * fine-tuning run names), refused with the Tasks page's own words while one has a problem or they span tables,
+ * fine-tuning run names, from any of the project's tables), refused with the Tasks page's own words while one has a problem,
  * the resolved config, then the featurized rows and the source's weights. The app's Train page and
  * `crucible train --project` both run through here.
  */
@@ -43,22 +43,16 @@ export async function planProjectRun(project: Project, tables: readonly CheckedT
   const chosen = fineTune ? stored.filter((t) => fineTune.tasks.includes(t.name)).map((t) => ({ ...t, enabled: true })) : stored.filter((t) => t.enabled);
   if (chosen.length === 0)
     throw new CrucibleError('bad-config', 'No task is enabled.', { hint: 'Map columns to tasks on the Tasks page and enable at least one.' });
-  // The table conflict is judged on the enabled tasks; a fine-tuning run's own choice is checked below.
-  const broken = check.problems.find((p) => chosen.some((t) => t.name === stored[p.task].name) && p.field !== 'enabled');
+  const broken = check.problems.find((p) => chosen.some((t) => t.name === stored[p.task].name));
   if (broken) {
     throw new CrucibleError('bad-config', `Task "${stored[broken.task].name}": ${broken.message}`, { hint: 'Fix it on the Tasks page, or disable it.' });
   }
-  const tableNames = [...new Set(chosen.map((t) => t.table))];
-  if (tableNames.length > 1)
-    throw new CrucibleError('bad-config', `The tasks come from tables ${tableNames.join(' and ')}; a run trains on one table.`, {
-      hint: 'Choose tasks of one table.',
-    });
   // A fine-tuning run's encoder must be the source's: its widths and its featurizer.
   const source = fineTune ? await describeSource(project, fineTune.from) : undefined;
   const effective = source
     ? { ...settings, sharedDims: source.sharedDims.length ? source.sharedDims : settings.sharedDims, featurizer: source.featurizer ?? settings.featurizer }
     : settings;
-  const config = projectRunConfig(project, tableNames[0], chosen, effective, fineTune ? (raw) => applyFineTune(raw, fineTune) : undefined);
+  const config = projectRunConfig(project, chosen, effective, fineTune ? (raw) => applyFineTune(raw, fineTune) : undefined);
   return { config, tasks: chosen, runName: settings.name.trim() || (fineTune ? 'finetune' : 'run'), fineTune };
 }
 

@@ -28,6 +28,16 @@ export const TaskSpecSchema = z
     task_masking_ratio: z.number().gt(0, 'Above 0.').max(1, 'At most 1.'),
     enabled: z.boolean(),
     head_options: z.record(z.string(), z.unknown()),
+    /**
+     * Regression and curves: the smallest value a prediction may take; absent = `auto` (0 when every training label
+     * is at least 0), null = none. Enforced by the model's output transform.
+     */
+    lower_bound: z.union([z.number({ error: 'Enter a number.' }), z.literal('auto'), z.null()]).optional(),
+    /**
+     * Regression and curves: the unit of the labels as the user confirmed it (null = none). Absent = not confirmed:
+     * the Tasks page then shows the unit the column name proposes (`unitFromColumn`) as "proposed", and runs carry none.
+     */
+    unit: z.string().trim().min(1).max(32, 'At most 32 characters.').nullable().optional(),
   })
   .strict();
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;

@@ -21,6 +21,7 @@ import {
   readRunHeader,
   readRunPredictions,
   RUN_FILES,
+  projectCurveSteps,
   stepsById,
   type MetricsReport,
   type RunDetails,
@@ -109,18 +110,17 @@ export function sourceSteps(runDir: string, project?: Project): StepsLookup {
     try {
       const text = await readFile(join(runDir, RUN_FILES.config), 'utf8');
       const source = parseConfigText(text, { baseDir: runDir, file: join(runDir, RUN_FILES.config) }).data.attributes;
-      let table: string;
       if (source.kind === 'table') {
         if (!project?.table(source.table)) return steps;
         store = await project.openStore();
-        table = source.table;
+        const tables = project.tables.map((t) => t.name);
+        for (const t of curves) steps.set(t.name, await projectCurveSteps(store, header, t.stepsColumn!, tables));
       } else {
         if (!existsSync(source.path)) return steps;
         store = await DataStore.inMemory();
-        table = 'attributes';
-        await importIntoStore(store, source.path, table);
+        await importIntoStore(store, source.path, 'attributes');
+        for (const t of curves) steps.set(t.name, await stepsById(store, 'attributes', header.idColumn, t.stepsColumn!));
       }
-      for (const t of curves) steps.set(t.name, await stepsById(store, table, header.idColumn, t.stepsColumn!));
     } catch (e) {
       if (!isCrucibleError(e)) throw e;
     } finally {
@@ -268,12 +268,15 @@ function largestErrors(task: TaskPredictions, p: RunPredictions): string {
 }
 
 async function taskSection(task: TaskPredictions, p: RunPredictions, header: RunHeader, metrics: MetricsReport | null): Promise<string> {
-  const column = header.tasks.find((t) => t.name === task.name)?.column ?? task.name;
+  const info = header.tasks.find((t) => t.name === task.name);
+  const column = info?.column ?? task.name;
+  // The unit the run states goes on the axes; none is guessed.
+  const unit = info?.unit ? ` (${info.unit})` : '';
   const test = metrics?.tasks[task.name]?.test ?? {};
   const figures: string[] = [];
   let extra = '';
   if (task.type === 'regression') {
-    const plot = parityPlot(task, column);
+    const plot = parityPlot(task, `${column}${unit}`);
     const sampled = plot.points > MAX_PARITY_POINTS ? ` (${MAX_PARITY_POINTS} of them drawn, evenly spread)` : '';
     const coverage = metrics?.tasks[task.name]?.interval?.coverage;
     const bars = task.interval && coverage !== undefined ? ` Vertical bars: each row’s ${percent(coverage)} interval.` : '';
@@ -325,7 +328,7 @@ async function taskSection(task: TaskPredictions, p: RunPredictions, header: Run
   }
   return [
     `<section class="task" id="task-${esc(task.name)}">`,
-    `<h3>${esc(task.name)} <span class="muted">${esc(task.type)}${column !== task.name ? `, column ${esc(column)}` : ''}</span></h3>`,
+    `<h3>${esc(task.name)} <span class="muted">${esc(task.type)}${column !== task.name ? `, column ${esc(column)}` : ''}${info?.unit ? `, unit ${esc(info.unit)}` : ''}</span></h3>`,
     `<div class="figures${task.type === 'sequence' ? ' curves' : ''}">${figures.join('')}</div>`,
     extra,
     '</section>',
@@ -460,7 +463,10 @@ export async function runReport(runDirIn: string, opts: RunReportOptions = {}): 
     '<section id="summary"><h2>Summary</h2>',
     facts([
       ['tasks', header.tasks.map((t) => `${t.name} (${t.type}${t.column !== t.name ? `, ${t.column}` : ''})`).join(', ')],
-      ['data', header.table ? `project table ${header.table}` : sources],
+      [
+        'data',
+        header.joinedTables ? `project tables ${header.joinedTables.join(', ')}, joined by material` : header.table ? `project table ${header.table}` : sources,
+      ],
       ['test rows', predictions ? String(predictions.ids.length) : undefined],
       ['descriptors', header.featurizer ? `${header.featurizer} from formulas` : 'descriptor columns'],
       ['encoder', header.sharedDims.length ? header.sharedDims.join(' → ') : undefined],

@@ -18,12 +18,15 @@ export function runHeaderOf(cfg: ResolvedRunConfig): RunHeader {
     formatVersion: RUN_HEADER_VERSION,
     name: cfg.name,
     table: attributes.kind === 'table' ? attributes.table : null,
+    ...(cfg.data.join?.on === 'formula' && { joinedTables: cfg.data.join.sources.flatMap((s) => (s.kind === 'table' ? [s.table] : [])) }),
     idColumn: cfg.data.idColumn,
     featurizer: cfg.data.featurizer,
     sharedDims: sharedDims(cfg.model.hiddenDims, cfg.model.depositDim),
     backend: cfg.backend,
     strategy: cfg.weighting.strategy,
-    tasks: cfg.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, type: t.kind, column: t.column, stepsColumn: t.stepsColumn })),
+    tasks: cfg.tasks
+      .filter((t) => t.enabled)
+      .map((t) => ({ name: t.name, type: t.kind, column: t.column, ...(t.unit !== undefined && { unit: t.unit }), stepsColumn: t.stepsColumn })),
   };
 }
 
@@ -75,6 +78,7 @@ export function headerFromConfigText(text: string | null): RunHeader {
                 .replace(/[\s_-]/g, '')
             ] ?? 'regression',
           column: String(t.data_column || t.name),
+          ...('unit' in t && { unit: str(t.unit) }),
           stepsColumn: str(t.steps_column) ?? str(t.t_column),
         })),
     };

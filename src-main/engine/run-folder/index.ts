@@ -2,7 +2,7 @@
 export { EpochRecordSchema, flattenEpoch, structureEpoch, type EpochRecord, type FlatLogs, type LogVocabulary } from './epoch-record';
 export { headerFromConfigText, runHeaderOf } from './header';
 export { CHECKPOINTS_DIR, checkpointFile, RUN_FILES, type CheckpointKind } from './layout';
-export { readRunPredictions, stepsById, trainingSetSteps, type StepsLookup } from './read-predictions';
+export { projectCurveSteps, readRunPredictions, stepsById, trainingSetSteps, type StepsLookup } from './read-predictions';
 export { listRunSummaries, readRunDetails, readRunEvents, readRunHeader, readRunSummary, readText } from './read-run';
 export { RunFolder, type RunEventInput } from './run-folder';
 export * from './schemas';

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FORMULA_CANONICAL, formulaKeyOrNull } from '../data/formula/canonical';
+import { hasStoredKeys, KEY_COLUMN } from '../data/import/material-key';
 import type { TrainingSet } from '../data/dataset/types';
 import { DataStore } from '../data/store/data-store';
 import { quoteIdentifier, quoteLiteral } from '../data/store/identifiers';
@@ -35,13 +36,28 @@ function parseCell(text: string | null, type: TaskKind): PredictionValue {
 export async function stepsById(store: DataStore, table: string, idColumn: string | null, stepsColumn: string): Promise<Map<string, number[]>> {
   const info = await store.table(table);
   const id = idColumn ?? info.columns[0].name;
-  if (!info.columns.some((c) => c.name === stepsColumn) || !info.columns.some((c) => c.name === id)) return new Map();
+  const has = async (column: string) =>
+    info.columns.some((c) => c.name === column) ||
+    (column === KEY_COLUMN && (await hasStoredKeys(store.sql, await store.sql.value<string>('SELECT current_database()'), table)));
+  if (!(await has(stepsColumn)) || !(await has(id))) return new Map();
   const rows = await store.sql.rows<{ id: string | null; x: number[] | null }>(
     `SELECT CAST(${quoteIdentifier(id)} AS VARCHAR) AS id, ${quoteIdentifier(stepsColumn)} AS x FROM ${quoteIdentifier(table)}`,
   );
   const out = new Map<string, number[]>();
   for (const r of rows) if (r.id !== null && r.x && !out.has(r.id)) out.set(r.id, r.x);
   return out;
+}
+
+/**
+ * A curve task's x values by row id from the project's tables: in a run joining tables, from the `<table>.<column>`
+ * its steps column names, by material key (its row ids); otherwise from the run's one table by its id column.
+ */
+export async function projectCurveSteps(store: DataStore, header: RunHeader, stepsColumn: string, tables: readonly string[]): Promise<Map<string, number[]>> {
+  const dot = stepsColumn.indexOf('.');
+  if (header.joinedTables && dot > 0 && tables.includes(stepsColumn.slice(0, dot)))
+    return stepsById(store, stepsColumn.slice(0, dot), KEY_COLUMN, stepsColumn.slice(dot + 1));
+  if (header.joinedTables || header.table === null || !tables.includes(header.table)) return new Map();
+  return stepsById(store, header.table, header.idColumn, stepsColumn);
 }
 
 /** Each curve task's x values per row id from a training set already loaded, so nothing reads its source again. */

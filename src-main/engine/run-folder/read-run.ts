@@ -112,8 +112,9 @@ function summarise(
     error: failed?.error ?? null,
     backend: provenance?.backend?.name ?? header.backend,
     strategy: header.strategy,
-    table: header.table,
-    tasks: header.tasks.map(({ name, type, column }) => ({ name, type, column })),
+    // A joined run names every table it read.
+    table: header.joinedTables?.join(' + ') ?? header.table,
+    tasks: header.tasks.map(({ name, type, column, unit }) => ({ name, type, column, unit: unit ?? null })),
     test: Object.fromEntries(Object.entries(metrics?.tasks ?? {}).map(([task, m]) => [task, m.test])),
   };
 }

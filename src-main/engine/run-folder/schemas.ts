@@ -9,7 +9,13 @@ import { EpochRecordSchema } from './epoch-record';
 export const RUN_HEADER_VERSION = 1;
 
 /** A task as a run trained it. */
-export const RunTaskSchema = z.object({ name: z.string(), type: z.enum(TASK_KINDS), column: z.string() });
+export const RunTaskSchema = z.object({
+  name: z.string(),
+  type: z.enum(TASK_KINDS),
+  column: z.string(),
+  /** The unit of the labels the user confirmed (config `unit:`); null or absent (runs from before units) = none stated. */
+  unit: z.string().nullable().optional(),
+});
 export type RunTask = z.infer<typeof RunTaskSchema>;
 
 /** run.json: what ran, in the few fields the runs list, the charts and fine-tuning read (config.yaml has the rest). */
@@ -18,6 +24,8 @@ export const RunHeaderSchema = z.object({
   name: z.string().nullable(),
   /** The project table the targets came from (null: a file). */
   table: z.string().nullable(),
+  /** A run joining project tables by material: the tables, in order (its task columns read `<table>.<column>`, its ids are material keys). */
+  joinedTables: z.array(z.string()).optional(),
   idColumn: z.string().nullable(),
   featurizer: z.string().nullable(),
   /** Encoder widths after the input, the deposit width last. */
@@ -89,6 +97,7 @@ export const MetricsReportSchema = z
     forgetting: z
       .object({
         tasks: z.record(z.string(), z.record(z.string(), z.object({ before: z.number(), after: z.number(), change: z.number() }))).optional(),
+        warnings: z.array(z.string()).optional(),
         note: z.string().optional(),
       })
       .optional(),
@@ -122,6 +131,7 @@ export const RunSummarySchema = z.object({
   error: z.string().nullable(),
   backend: z.string().nullable(),
   strategy: z.string().nullable(),
+  /** The project table the run read, or the tables a joined run read (`a + b`); null: files. */
   table: z.string().nullable(),
   tasks: z.array(RunTaskSchema),
   /** Test metrics per task (user units) of the best epoch. */

@@ -12,11 +12,13 @@ import { CrucibleError } from '../errors';
 import { runPool } from '../jobs/pool';
 import { runInWorker } from '../jobs/run-in-worker';
 import type { MetricName } from '../train/metrics';
-import type { LoadedData, RunAnalysis, RunSummary, TrainingEvent } from '../train/run-training';
+import type { LoadedData, RunAnalysis, RunSummary, RunTrainingInput, TrainingEvent } from '../train/run-training';
 import { weightingStrategy, weightings } from '../train/weighting/index';
 import { toCsv } from '../util/csv-writer';
 import type { AffinityOptions } from '../analysis/affinity';
 import { metricHigherIsBetter, studyMetric, testMetric, trainedTasks, withTasks, type RunPlan } from './run-plans';
+import type { StudyRun } from './study-runs';
+import type { WeightingConfig } from '../config/schema';
 
 export const DEFAULT_COMPARE_STRATEGIES = ['static', 'uncertainty', 'gradnorm', 'dwa', 'pcgrad'];
 
@@ -133,47 +135,82 @@ export interface CompareOptions {
   onEvent?: (run: { name: string; seed: number }, e: TrainingEvent) => void;
 }
 
-/**
- * Trains every multi-task strategy and every single-task baseline over the seeds (run folders
- * `<outDir>/<name>-seed<seed>`), writes compare.csv and compare.json into `outDir`, and returns the
- * report. Single-task models train with static weighting (one task: its loss).
- */
-export async function runCompare(config: ResolvedRunConfig, data: LoadedData, opts: CompareOptions): Promise<CompareReport> {
+/** One run of a comparison: a multi-task strategy or a single-task baseline, with one seed. */
+export interface CompareGridRun extends StudyRun {
+  name: string;
+  seed: number;
+  /** The trained tasks and their loss weights, under `weighting`. */
+  weights: ReadonlyMap<string, number>;
+  weighting: WeightingConfig;
+  analysis?: RunAnalysis;
+}
+
+function comparedTasks(config: ResolvedRunConfig) {
   const tasks = trainedTasks(config);
   if (tasks.length < 2)
     throw new CrucibleError('bad-input', 'Comparing multi-task with single-task models needs at least two trained tasks.', {
       hint: 'Enable a second task with a loss weight above 0.',
     });
+  return tasks;
+}
+
+/**
+ * The study's runs in order: every multi-task strategy, then one single-task model per task (static weighting: one
+ * task, its loss), each over the seeds, in run folders `<outDir>/<name>-seed<seed>`.
+ */
+export function compareRuns(config: ResolvedRunConfig, opts: Omit<CompareOptions, 'concurrency' | 'onEvent'>): CompareGridRun[] {
+  const tasks = comparedTasks(config);
   const seeds = Array.from({ length: opts.seeds }, (_, s) => config.seed + s);
   const allWeights = new Map(tasks.map((t) => [t.name, t.weight]));
-  const plans: Array<{ name: string; plan: RunPlan; analysis?: RunAnalysis }> = [
+  const plans: Array<Omit<CompareGridRun, 'seed' | 'label' | 'runDir'>> = [
     ...opts.strategies.map((s) => ({
       name: `mtl-${s}`,
-      analysis: opts.affinity ? { affinity: opts.affinity } : undefined,
+      weights: allWeights,
       // The config's own options apply when it names this strategy; otherwise the strategy's defaults.
-      plan: withTasks(config, data, allWeights, { strategy: s, options: config.weighting.strategy === s ? config.weighting.options : {} }),
+      weighting: { strategy: s, options: config.weighting.strategy === s ? config.weighting.options : {} },
+      analysis: opts.affinity ? { affinity: opts.affinity } : undefined,
     })),
-    ...tasks.map((t) => ({ name: `stl-${t.name}`, plan: withTasks(config, data, new Map([[t.name, 1]]), { strategy: 'static', options: {} }) })),
+    ...tasks.map((t) => ({ name: `stl-${t.name}`, weights: new Map([[t.name, 1]]), weighting: { strategy: 'static', options: {} } })),
   ];
-  const grid = plans.flatMap(({ name, plan, analysis }) => seeds.map((seed) => ({ name, seed, plan, analysis })));
-  const summaries = await runPool(
-    grid,
-    ({ name, seed, plan, analysis }) =>
-      runInWorker('train', { config: { ...plan.config, seed }, data: plan.data, runDir: join(opts.outDir, `${name}-seed${seed}`), analysis }, (e) =>
-        opts.onEvent?.({ name, seed }, e),
-      ),
-    opts.concurrency,
+  return plans.flatMap((plan) =>
+    seeds.map((seed) => ({ ...plan, seed, label: `${plan.name}, seed ${seed}`, runDir: join(opts.outDir, `${plan.name}-seed${seed}`) })),
   );
+}
+
+/** The training of one run of the comparison. */
+export function compareRunInput(config: ResolvedRunConfig, data: LoadedData, run: CompareGridRun): RunTrainingInput {
+  const plan: RunPlan = withTasks(config, data, run.weights, run.weighting);
+  return { config: { ...plan.config, seed: run.seed }, data: plan.data, runDir: run.runDir, analysis: run.analysis };
+}
+
+/** The report from the runs' summaries (in the order of {@link compareRuns}), written as compare.csv and compare.json into `outDir`. */
+export async function finishCompare(
+  config: ResolvedRunConfig,
+  opts: Pick<CompareOptions, 'strategies' | 'seeds' | 'outDir'>,
+  grid: readonly CompareGridRun[],
+  summaries: readonly RunSummary[],
+): Promise<CompareReport> {
   const runs = grid.map((g, i) => ({ name: g.name, seed: g.seed, runDir: summaries[i].runDir, summary: summaries[i] }));
   const report: CompareReport = {
     strategies: opts.strategies,
-    seeds,
-    tasks: summarizeCompare(tasks, opts.strategies, runs),
+    seeds: Array.from({ length: opts.seeds }, (_, s) => config.seed + s),
+    tasks: summarizeCompare(comparedTasks(config), opts.strategies, runs),
     runs: runs.map(({ summary: _, ...run }) => run),
   };
   await writeFile(join(opts.outDir, 'compare.csv'), compareTableCsv(report));
   await writeFile(join(opts.outDir, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** Trains every run of {@link compareRuns}, two at a time in worker threads, and writes the report. */
+export async function runCompare(config: ResolvedRunConfig, data: LoadedData, opts: CompareOptions): Promise<CompareReport> {
+  const grid = compareRuns(config, opts);
+  const summaries = await runPool(
+    grid,
+    (run) => runInWorker('train', compareRunInput(config, data, run), (e) => opts.onEvent?.({ name: run.name, seed: run.seed }, e)),
+    opts.concurrency,
+  );
+  return finishCompare(config, opts, grid, summaries);
 }
 
 /**

@@ -10,8 +10,9 @@ import { SPLIT_TRAIN } from '../data/dataset/types';
 import { CrucibleError } from '../errors';
 import { runPool } from '../jobs/pool';
 import { runInWorker } from '../jobs/run-in-worker';
-import type { LoadedData, RunSummary, TrainingEvent } from '../train/run-training';
+import type { LoadedData, RunSummary, RunTrainingInput, TrainingEvent } from '../train/run-training';
 import { toCsv } from '../util/csv-writer';
+import type { StudyRun } from './study-runs';
 
 export interface SweepPoint {
   fraction: number;
@@ -44,35 +45,69 @@ function errorOf(summary: RunSummary, task: string, kind: string): number | unde
   return kind === 'classification' ? (test.accuracy === undefined ? undefined : 1 - test.accuracy) : test.mae;
 }
 
-export async function runSweep(
+/** One run of a sweep: a fraction of the task's training labels, with one seed. */
+export interface SweepRun extends StudyRun {
+  fraction: number;
+  seed: number;
+}
+
+export interface SweepOptions {
+  task: string;
+  fractions: number[];
+  seeds: number;
+  outDir: string;
+}
+
+function configTask(config: ResolvedRunConfig, name: string) {
+  const task = config.tasks.find((t) => t.name === name && t.enabled);
+  if (!task)
+    throw new CrucibleError('bad-input', `The config has no enabled task "${name}".`, { hint: `Tasks: ${config.tasks.map((t) => t.name).join(', ')}.` });
+  return task;
+}
+
+/** The sweep's runs in the order of its table (fraction by fraction, the seeds within), each with its run folder. */
+export function sweepRuns(config: ResolvedRunConfig, opts: SweepOptions): SweepRun[] {
+  configTask(config, opts.task);
+  return opts.fractions.flatMap((fraction) =>
+    Array.from({ length: opts.seeds }, (_, s) => {
+      const seed = config.seed + s;
+      return { fraction, seed, label: `fraction ${fraction}, seed ${seed}`, runDir: join(opts.outDir, `f${fraction}-seed${seed}`) };
+    }),
+  );
+}
+
+function sweptTask(config: ResolvedRunConfig, data: LoadedData, name: string) {
+  const task = configTask(config, name);
+  const taskData = data.set.tasks.find((t) => t.name === name);
+  if (!taskData) throw new CrucibleError('internal', `The data of task "${name}" was not loaded.`);
+  return { task, taskData };
+}
+
+/** The training of one run: the config with the swept task's labels cut to the run's fraction, under the run's seed. */
+export function sweepRunInput(config: ResolvedRunConfig, data: LoadedData, task: string, run: SweepRun): RunTrainingInput {
+  sweptTask(config, data, task);
+  const cfg: ResolvedRunConfig = { ...config, seed: run.seed, tasks: config.tasks.map((t) => (t.name === task ? { ...t, maskingRatio: run.fraction } : t)) };
+  return { config: cfg, data, runDir: run.runDir };
+}
+
+/** The table and the learning curve from the runs' summaries, in the order of {@link sweepRuns}. */
+export function summarizeSweep(
   config: ResolvedRunConfig,
   data: LoadedData,
-  opts: {
-    task: string;
-    fractions: number[];
-    seeds: number;
-    outDir: string;
-    concurrency?: number;
-    onEvent?: (point: { fraction: number; seed: number }, e: TrainingEvent) => void;
-  },
-): Promise<SweepResult> {
-  const task = config.tasks.find((t) => t.name === opts.task && t.enabled);
-  const taskData = data.set.tasks.find((t) => t.name === opts.task);
-  if (!task || !taskData) {
-    throw new CrucibleError('bad-input', `The config has no enabled task "${opts.task}".`, { hint: `Tasks: ${config.tasks.map((t) => t.name).join(', ')}.` });
-  }
+  opts: Pick<SweepOptions, 'task' | 'fractions'>,
+  runs: readonly SweepRun[],
+  summaries: readonly RunSummary[],
+): SweepResult {
+  const { task, taskData } = sweptTask(config, data, opts.task);
   let labelledTrain = 0;
   for (let r = 0; r < data.set.n; r++) if (data.set.split[r] === SPLIT_TRAIN && taskData.valid[r]) labelledTrain++;
-  const grid = opts.fractions.flatMap((fraction) => Array.from({ length: opts.seeds }, (_, s) => ({ fraction, seed: config.seed + s })));
-  const summaries = await runPool(
-    grid,
-    ({ fraction, seed }) => {
-      const cfg: ResolvedRunConfig = { ...config, seed, tasks: config.tasks.map((t) => (t.name === task.name ? { ...t, maskingRatio: fraction } : t)) };
-      return runInWorker('train', { config: cfg, data, runDir: join(opts.outDir, `f${fraction}-seed${seed}`) }, (e) => opts.onEvent?.({ fraction, seed }, e));
-    },
-    opts.concurrency,
-  );
-  const points = grid.map((g, i) => ({ ...g, trainRows: Math.round(labelledTrain * g.fraction), runDir: summaries[i].runDir, summary: summaries[i] }));
+  const points = runs.map((g, i) => ({
+    fraction: g.fraction,
+    seed: g.seed,
+    trainRows: Math.round(labelledTrain * g.fraction),
+    runDir: summaries[i].runDir,
+    summary: summaries[i],
+  }));
   const curve = opts.fractions.map((fraction) => {
     const errors = points
       .filter((p) => p.fraction === fraction)
@@ -83,6 +118,24 @@ export async function runSweep(
     return { fraction, trainRows: Math.round(labelledTrain * fraction), mean, std, runs: errors.length };
   });
   return { task: task.name, metric: task.kind === 'classification' ? '1-accuracy' : 'mae', points, curve };
+}
+
+export async function runSweep(
+  config: ResolvedRunConfig,
+  data: LoadedData,
+  opts: SweepOptions & {
+    concurrency?: number;
+    onEvent?: (point: { fraction: number; seed: number }, e: TrainingEvent) => void;
+  },
+): Promise<SweepResult> {
+  sweptTask(config, data, opts.task);
+  const runs = sweepRuns(config, opts);
+  const summaries = await runPool(
+    runs,
+    (run) => runInWorker('train', sweepRunInput(config, data, opts.task, run), (e) => opts.onEvent?.(run, e)),
+    opts.concurrency,
+  );
+  return summarizeSweep(config, data, opts, runs, summaries);
 }
 
 /** Every run: fraction, seed, labelled rows, then val and test metrics of every task. */

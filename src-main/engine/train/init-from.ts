@@ -76,7 +76,10 @@ export function mergeSpecs(spec: ModelSpec, source: CheckpointHeader): { spec: M
       { hint: 'Use the same shared_block_dims (and deposit_dim) as the model you start from.' },
     );
   }
-  return { spec: { ...spec, tasks: [...spec.tasks, ...kept] }, kept: kept.map((t) => t.name) };
+  // With LoRA on the encoder, the heads kept but not trained read the encoder without the new adapters: the one
+  // they were trained with, so the fine-tune cannot change what they predict.
+  const base = spec.lora && spec.lora.rank > 0 ? kept.map((t) => t.name) : [];
+  return { spec: { ...spec, tasks: [...spec.tasks, ...kept], ...(base.length > 0 && { baseEncoderTasks: base }) }, kept: kept.map((t) => t.name) };
 }
 
 /**

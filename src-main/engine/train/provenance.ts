@@ -1,4 +1,5 @@
 /** What a run records about where it came from: versions, backend, seeds and data hashes. */
+import type { JoinReport } from '../data/join/material-union';
 import { createRequire } from 'node:module';
 import { hostname, platform, release, cpus } from 'node:os';
 import type { BackendInfo } from '../model/backend';
@@ -29,6 +30,8 @@ export interface Provenance {
   /** Seeds derived from `seed` per purpose, recorded for reading, not needed to reproduce. */
   derivedSeeds: Record<string, number>;
   data: DataProvenance[];
+  /** Per attributes table of a joined run: rows read, keys, keys shared, duplicates and conflicts; and the union's material count. */
+  join?: JoinReport;
   featurizer: { id: string; tableSha256: string } | null;
   machine: { host: string; platform: string; cpus: number };
   startedAt: string;

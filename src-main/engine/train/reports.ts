@@ -2,7 +2,9 @@
 import type { ScalingParams } from '../data/dataset/scaling';
 import { FORMULA_CANONICAL, formulaKeyOrNull } from '../data/formula/canonical';
 import { SPLIT_TRAIN, type TaskData, type TrainingSet } from '../data/dataset/types';
+import type { DomainVerdicts } from '../run-folder/domain';
 import { listCell, toCsv, type Cell } from '../util/csv-writer';
+import { DOMAIN_COLUMNS } from '../vocabulary';
 import { toUserUnits, type SplitEvaluation } from './evaluate';
 import { taskMetrics, type MetricValues } from './metrics';
 
@@ -39,7 +41,13 @@ export interface IntervalReport {
   test_rows: number;
 }
 
-export type ForgettingReport = { tasks: Record<string, Record<string, { before: number; after: number; change: number }>> } | { note: string };
+export type ForgettingReport =
+  | {
+      tasks: Record<string, Record<string, { before: number; after: number; change: number }>>;
+      /** Old-task metrics that moved past the tolerance, a fully trained encoder, new tasks no better than their mean. */
+      warnings?: string[];
+    }
+  | { note: string };
 
 export function metricsReport(
   set: TrainingSet,
@@ -92,7 +100,8 @@ const float32 = (v: number) => Number(v.toPrecision(7));
  * curves: JSON arrays over the row's own points).
  *
  * `extra`: per single-output task, more columns after its truth, `<task>_<suffix>`, one value per row (an
- * ensemble's std and interval bounds).
+ * ensemble's std and interval bounds). `domain`: per row, each task's applicability-domain flag (after the task's
+ * columns) and one note (last), for the tasks in the set's order.
  */
 export function predictionsCsv(
   set: TrainingSet,
@@ -100,6 +109,7 @@ export function predictionsCsv(
   evaluation: SplitEvaluation,
   tasks: readonly string[],
   extra: ReadonlyMap<string, Record<string, Float32Array>> = new Map(),
+  domain?: DomainVerdicts,
 ): string {
   const { rows, outputs, masks } = evaluation.outputs;
   const used = set.tasks.filter((t) => tasks.includes(t.name));
@@ -114,9 +124,16 @@ export function predictionsCsv(
       `${t.name}_true`,
       ...extraOf(t.name).map(([suffix]) => `${t.name}_${suffix}`),
       ...(t.classes ?? []).map((c) => `${t.name}_p_${c}`),
+      ...(domain ? [`${t.name}_${DOMAIN_COLUMNS.flagSuffix}`] : []),
     ]),
+    ...(domain ? [DOMAIN_COLUMNS.note] : []),
   ];
-  const columns = used.map((task) => {
+  const columns = used.map((task, t) => {
+    const cells = taskCells(task);
+    // As DuckDB writes booleans, so test.csv and `crucible predict` read alike.
+    return (i: number): Cell[] => (domain ? [...cells(i), String(domain.inDomain[t][i] === 1)] : cells(i));
+  });
+  function taskCells(task: TaskData): (i: number) => Cell[] {
     const width = task.width;
     const pred = toUserUnits(scaling, task.name, outputs.get(task.name)!);
     // The truth comes from the unscaled set, so it prints exactly as imported (no scaling round trip).
@@ -142,7 +159,13 @@ export function predictionsCsv(
       if (width === 1) return [float32(pred[i]), mask[i] > 0 ? float32(truth[i]) : null, ...extraOf(task.name).map(([, values]) => float32(values[i]))];
       return [listCell(pred.subarray(i * width, (i + 1) * width)), mask[i * width] > 0 ? listCell(truth.subarray(i * width, (i + 1) * width)) : null];
     };
-  });
-  const body = Array.from(rows, (row, i) => [set.ids[row], set.formulas[row], formulaKeyOrNull(set.formulas[row]), ...columns.flatMap((col) => col(i))]);
+  }
+  const body = Array.from(rows, (row, i) => [
+    set.ids[row],
+    set.formulas[row],
+    formulaKeyOrNull(set.formulas[row]),
+    ...columns.flatMap((col) => col(i)),
+    ...(domain ? [domain.notes[i]] : []),
+  ]);
   return toCsv(header, body);
 }

@@ -3,6 +3,7 @@
  * checkpoints and progress events, then evaluates the best epoch on val and test and writes the run
  * folder. A plain job function: the CLI calls it directly, the app runs it in a worker thread.
  */
+import type { JoinReport } from '../data/join/material-union';
 import { existsSync } from 'node:fs';
 import { dumpResolvedConfig } from '../config/index';
 import type { ResolvedRunConfig } from '../config/types';
@@ -19,9 +20,12 @@ import { batchCount } from '../data/dataset/batches';
 import { earlyStoppingFor } from './stopping';
 import { assembleTaskBest, TaskCheckpoints } from './task-checkpoints';
 import { fit } from './fit';
+import { boundSpec, decideBounds } from './bounds';
 import { buildModelSpec } from './model-spec';
 import { describeEnvironment, type DataProvenance, type Provenance } from './provenance';
 import { metricsReport, predictionsCsv, type MetricsReport } from './reports';
+import { domainVerdicts, fitDomain } from './domain';
+import { writeDomain } from '../run-folder/domain';
 import { applyFreezing, buildOptimizer, buildSchedulers } from './setup';
 import { readCheckpointFile, restoreSession, saveCheckpoint, type ModelHeader } from './training-state';
 import { SelfSupervised } from './ssl/self-supervised';
@@ -36,6 +40,8 @@ import { CHECKPOINTS_DIR, RunFolder, runHeaderOf, structureEpoch, type EpochReco
 export interface LoadedData {
   set: TrainingSet;
   sources: DataProvenance[];
+  /** How several attribute tables became one row per material, when the run joins them. */
+  join?: JoinReport;
   featurizer: { id: string; tableSha256: string } | null;
 }
 
@@ -77,7 +83,8 @@ export interface RunSummary {
 }
 
 export async function runTraining(input: RunTrainingInput, ctx: JobContext<TrainingEvent>): Promise<RunSummary> {
-  const { config: cfg, data } = input;
+  const { data } = input;
+  const cfg = decideBounds(input.config, data.set);
   const status = (message: string) => ctx.emit({ type: 'status', message });
   const backend = await initBackend(cfg.backend);
   status(`TensorFlow.js backend: ${backend.name} (${backend.provider})`);
@@ -89,7 +96,8 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
   const scaling = source ? inheritScaling(fitted, source.header, set.featureNames) : fitted;
   for (const w of [...set.report.warnings, ...scaling.warnings]) status(`Warning: ${w}`);
   const scaled = applyScaling(set, scaling);
-  const merged = source ? mergeSpecs(buildModelSpec(cfg, set), source.header) : { spec: buildModelSpec(cfg, set), kept: [] };
+  const own = boundSpec(buildModelSpec(cfg, set), cfg, scaling);
+  const merged = source ? mergeSpecs(own, source.header) : { spec: own, kept: [] };
   const spec = merged.spec;
   const model = new MultiTaskModel(spec, deriveSeed(cfg.seed, 'init'));
   /** The model evaluated and saved as best: `model`, or the per-task assembly of its checkpoints. */
@@ -181,6 +189,7 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       seed: cfg.seed,
       derivedSeeds: { init: deriveSeed(cfg.seed, 'init'), split: cfg.data.trainRandomSeed },
       data: data.sources,
+      ...(data.join && { join: data.join }),
       featurizer: data.featurizer,
       startedAt: new Date().toISOString(),
     };
@@ -247,11 +256,20 @@ export async function runTraining(input: RunTrainingInput, ctx: JobContext<Train
       });
       if (source) {
         metrics.forgetting = forgettingBefore
-          ? forgettingReport(forgettingBefore, await evaluateOldTasks(final, source, evalBatch))
+          ? forgettingReport(forgettingBefore, await evaluateOldTasks(final, source, evalBatch), {
+              encoderTrained: !cfg.model.encoderOptimizer.freeze && !cfg.model.lora,
+              trained: metrics.tasks,
+              newTasks: taskNames.filter((t) => !source.header.modelSpec.tasks.some((s) => s.name === t)),
+            })
           : { note: `Forgetting was not measured: ${source.dataNote ?? 'no data'}.` };
       }
       await folder.writeJson('metrics.json', metrics);
-      await folder.writeText('predictions/test.csv', predictionsCsv(set, scaling, test, taskNames));
+      const domain = fitDomain(set, scaled, taskNames, deriveSeed(cfg.seed, 'domain'));
+      if (domain) await writeDomain(folder.dir, domain);
+      await folder.writeText(
+        'predictions/test.csv',
+        predictionsCsv(set, scaling, test, taskNames, undefined, domain ? domainVerdicts(domain, set, scaled, test.outputs.rows) : undefined),
+      );
     }
     provenance.finishedAt = new Date().toISOString();
     await folder.writeJson('provenance.json', provenance);

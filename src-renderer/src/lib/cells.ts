@@ -1,14 +1,15 @@
-/** How table cells read on screen: numbers to 4 digits, lists summarised, missing values marked. */
+/** How table cells read on screen: numbers to 6 digits (a task's values as `shown` says), lists summarised, missing values marked. */
 import type { Cell } from '../../../src-main/api/contract';
-import { num } from './format';
+import { num, shown } from './format';
 
-export function showCell(value: Cell | undefined): string {
+/** `decimals`: the cell holds a task's values, shown with those decimals (null: 4 significant digits); absent: data as read. */
+export function showCell(value: Cell | undefined, decimals?: number | null): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return num(value, 6);
+  if (typeof value === 'number') return decimals === undefined ? num(value, 6) : shown(value, decimals);
   if (Array.isArray(value)) {
     const head = value
       .slice(0, 3)
-      .map((v) => num(v, 3))
+      .map((v) => (decimals === undefined ? num(v, 3) : shown(v, decimals)))
       .join(', ');
     return `[${value.length}] ${head}${value.length > 3 ? ', …' : ''}`;
   }

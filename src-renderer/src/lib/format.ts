@@ -1,4 +1,5 @@
 /** Numbers, durations and metric names as people read them. */
+import { SIGNIFICANT_DIGITS } from '../../../src-main/api/contract';
 
 /** 4 significant digits, thousands separators for large values, '—' for missing. */
 export function num(value: number | null | undefined, digits = 4): string {
@@ -6,6 +7,23 @@ export function num(value: number | null | undefined, digits = 4): string {
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(2);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en');
   return Number(value.toPrecision(digits)).toString();
+}
+
+/**
+ * A task's value as every table, tooltip and caption shows it: `decimals` decimals (`shownDecimals` of the task's test
+ * MAE), or 4 significant digits when the error is unknown (null); the digits `crucible predict` writes to CSV.
+ */
+export function shown(value: number | null | undefined, decimals: number | null = null): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (decimals === null) return num(value, SIGNIFICANT_DIGITS);
+  const text = value.toFixed(decimals);
+  // -0.001 to two decimals is "0.00", not "-0.00".
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+
+/** A label with its unit: `band_gap (eV)`, or the label alone when the unit is unknown. */
+export function withUnit(label: string, unit: string | null | undefined): string {
+  return unit ? `${label} (${unit})` : label;
 }
 
 /** 75 → "1 min 15 s", 3700 → "1 h 1 min". */

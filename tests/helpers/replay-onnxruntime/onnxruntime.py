@@ -1,10 +1,12 @@
 """A stand-in for Python's onnxruntime, which cannot be installed on the build machines: replays the outputs that
 onnxruntime-node computed for the same feeds, so crucible_predict.py's prediction path runs end to end in tests.
 
-REPLAY_ONNXRUNTIME names a JSON file {"outputs": [{"name", "shape"}], "calls": [{"feeds": {name: {"dims", "data"}},
-"outputs": {name: {"dims", "data"}}}]}. Each run must send exactly the feeds of the next recorded call (float32,
-bit for bit), else it raises: a helper that builds other inputs than the ones the outputs were computed from fails.
+REPLAY_ONNXRUNTIME names a JSON file {"sessions": {<sha-256 of the model's bytes>: {"outputs": [{"name", "shape"}],
+"calls": [{"feeds": {name: {"dims", "data"}}, "outputs": {name: {"dims", "data"}}}]}}}: a session replays the calls
+recorded for its model. Each run must send exactly the feeds of the next recorded call (float32, bit for bit), else
+it raises: a helper that builds other inputs than the ones the outputs were computed from fails.
 """
+import hashlib
 import json
 import os
 
@@ -20,7 +22,11 @@ class _Output:
 class InferenceSession:
     def __init__(self, model, providers=None):
         with open(os.environ["REPLAY_ONNXRUNTIME"], encoding="utf-8") as f:
-            self._replay = json.load(f)
+            sessions = json.load(f)["sessions"]
+        key = hashlib.sha256(model).hexdigest()
+        if key not in sessions:
+            raise RuntimeError(f"replay: no session was recorded for the model with sha-256 {key}")
+        self._replay = sessions[key]
         self._calls = iter(self._replay["calls"])
 
     def get_outputs(self):

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../../src-main/api/handlers/index';
 import type { Router } from '../../../src-main/api/router';
 import { Session } from '../../../src-main/api/session';
-import type { RequestResult, TaskSpec } from '../../../src-main/api/contract';
+import { predictionsFileFor, type RequestResult, type TaskSpec } from '../../../src-main/api/contract';
 import { call, dosTask as dosTaskSpec, EventLog } from '../../helpers/api';
 import { scratchDir, dataSet } from '../../helpers/paths';
 
@@ -98,6 +98,40 @@ describe('model and prediction handlers', () => {
     expect(details.metrics?.forgetting?.note).toContain('carries its weights but not its training data');
   });
 
+  it('fine-tunes the DOS model with a new task from another table, the two tables joined by material', async () => {
+    await call(router, 'data:import', { file: dataSet('matbench_expt_gap', 'expt_gap_multitask.csv'), table: 'gaps' });
+    const gap: TaskSpec = {
+      ...dosTask,
+      name: 'gap',
+      table: 'gaps',
+      type: 'regression',
+      subtype: 'regression',
+      data_column: 'band_gap_eV',
+      steps_column: null,
+      enabled: false,
+    };
+    const { tasks } = await call<RequestResult<'tasks:get'>>(router, 'tasks:get', {});
+    await call(router, 'tasks:save', { tasks: [...tasks, gap] });
+    const settings = { ...(await call<RequestResult<'training:settings'>>(router, 'training:settings', {})), name: 'joined', maxEpochs: 1 };
+    events.clear();
+    const started = await call<RequestResult<'training:start'>>(router, 'training:start', {
+      settings,
+      fineTune: { from: { kind: 'run', runId }, method: 'freeze', loraRank: 8, loraAlpha: 16, tasks: ['phonon_dos', 'gap'] },
+    });
+    await expect.poll(() => events.first('training:finished')?.status, { timeout: 60_000, interval: 100 }).toBe('done');
+    const details = await call<RequestResult<'runs:get'>>(router, 'runs:get', { runId: started.runId });
+    expect(details.config).toMatch(/- table: phonons\n\s+- table: gaps/);
+    expect(details.summary.tasks.map((t) => t.name)).toEqual(['phonon_dos', 'gap']);
+    expect(details.metrics?.tasks.gap.test.mae).toBeGreaterThan(0);
+    // Curves of a joined run are read back on their own table's grid, by material key.
+    const p = await call<RequestResult<'runs:predictions'>>(router, 'runs:predictions', { runId: started.runId });
+    const dos = p.tasks.find((t) => t.name === 'phonon_dos')!;
+    const withCurve = dos.measured.findIndex((m) => m !== null);
+    expect(dos.steps![withCurve]).toHaveLength(51);
+    expect(dos.steps![withCurve]![1]).toBeGreaterThan(1);
+    await call(router, 'tasks:save', { tasks });
+  });
+
   it('imports the bundle into a second project and predicts a file there, with curves and their x-axis', async () => {
     await call(router, 'project:create', { dir: join(scratch.dir, 'B'), name: 'B' });
     const bundle = join(scratch.dir, 'A', 'models', 'dos-model.crucible');
@@ -116,7 +150,21 @@ describe('model and prediction handlers', () => {
     expect((r.preview.rows[0].phonon_dos as number[]).length).toBe(51);
     expect(r.preview.rows[2].phonon_dos).toBeNull();
     expect(events.of('predict:progress').length > 0).toBe(true);
+    // Every input column is kept, the predictions after them.
+    expect(r.preview.columns.map((c) => c.name).slice(0, 4)).toEqual(['formula', 'formula_canonical', 'sample', 'phonon_dos']);
+    expect(r.preview.rows.map((row) => row.sample)).toEqual(['s1', 's2', 's3']);
     expect((await call<RequestResult<'data:tables'>>(router, 'data:tables', {})).tables.map((t) => t.name)).toEqual(['new_predictions']);
+    // The page proposes the file beside the input; an existing file is replaced only when the user agrees.
+    expect(predictionsFileFor(input)).toEqual({ folder: scratch.dir, name: 'new.predictions.csv' });
+    const again = await router.dispatch('predict:run', { model: 'from-a', file: input, output: { folder: scratch.dir, name: 'out.csv' } });
+    expect(again).toMatchObject({ ok: false, error: { code: 'already-exists', message: `${join(scratch.dir, 'out.csv')} already exists.` } });
+    const replaced = await call<RequestResult<'predict:run'>>(router, 'predict:run', {
+      model: 'from-a',
+      file: input,
+      output: { folder: scratch.dir, name: 'out.csv' },
+      replace: true,
+    });
+    expect(replaced.summary.output).toBe(join(scratch.dir, 'out.csv'));
   });
 
   it('says plainly why a broken bundle is refused, and deletes models', async () => {

@@ -56,7 +56,8 @@ describe('task and training handlers', () => {
     expect(at(0, 'data_column')[0]).toContain('holds text; a sequence task needs curves');
     expect(at(1, 'subtype')[0]).toContain('is a sequence head; this is a regression task');
     expect(at(1, 'steps_column')[0]).toContain('Only curve');
-    expect(at(1, 'enabled')[0]).toContain('a run trains on one table');
+    // Tasks of two tables train together (joined by material): no conflict to report.
+    expect(at(1, 'enabled')).toEqual([]);
     expect(at(2, 'head_options.hidden_dims.0')).toHaveLength(1);
     expect(at(2, 'name')[0]).toContain('Task 1 already has this name');
     expect(at(3, 'name')[0]).toContain('Start with a letter');
@@ -64,17 +65,35 @@ describe('task and training handlers', () => {
   });
 
   it('counts labelled rows per split with the formula-grouped split a run would use', async () => {
-    const drafts = [
-      task({}),
-      task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null }),
-      task({ name: 'gap', table: 'gaps', type: 'regression', subtype: 'regression', data_column: 'band_gap_eV', steps_column: null, enabled: false }),
-    ];
+    const drafts = [task({}), task({ name: 'volume', type: 'regression', subtype: 'regression', data_column: 'volume_per_atom', steps_column: null })];
     const r = await call<RequestResult<'tasks:check'>>(router, 'tasks:check', { tasks: drafts, counts: true });
     expect(r.problems).toEqual([]);
     const dos = r.counts!.phonon_dos;
     expect(dos.train + dos.val + dos.test).toBe(1602);
     expect(dos.test).toBeGreaterThan(100);
-    expect(r.counts!.gap.train + r.counts!.gap.val + r.counts!.gap.test).toBe(4604);
+    // Densities of states and volumes are never negative: a run would keep their predictions ≥ 0.
+    expect(r.lowerBounds).toEqual({ phonon_dos: 0, volume: 0 });
+  });
+
+  it('joins tasks of two tables by material: counts per material and the materials each pair shares', async () => {
+    const drafts = [
+      task({}),
+      task({ name: 'gap', table: 'gaps', type: 'regression', subtype: 'regression', data_column: 'band_gap_eV', steps_column: null, enabled: false }),
+    ];
+    const r = await call<RequestResult<'tasks:check'>>(router, 'tasks:check', { tasks: drafts, counts: true });
+    const total = (name: string) => r.counts![name].train + r.counts![name].val + r.counts![name].test;
+    // Joined, each material is one row: the DOS table's 1602 rows hold 1441 compositions (polymorphs), and 3 of
+    // expt_gap's 4604 formulas spell a composition another row has too.
+    expect(total('phonon_dos')).toBe(1441);
+    expect(total('gap')).toBe(4601);
+    const { tasks, shared, materials } = r.overlap!;
+    expect(tasks).toEqual(['phonon_dos', 'gap']);
+    expect(shared[0][0]).toBe(1441);
+    expect(shared[1][1]).toBe(4601);
+    expect(shared[0][1]).toBe(shared[1][0]);
+    expect(shared[0][1]).toBeGreaterThan(0);
+    // Rows with neither label (a table's other columns) are materials too.
+    expect(materials).toBeGreaterThanOrEqual(1441 + 4601 - shared[0][1]);
   });
 
   it('saves valid tasks in project.json and refuses invalid ones', async () => {

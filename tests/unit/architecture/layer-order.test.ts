@@ -39,6 +39,7 @@ const CONTRACT_CLOSURE = [
   'src-main/engine/run-folder/prediction-stats.ts',
   'src-main/engine/run-folder/schemas.ts',
   'src-main/engine/util/ids.ts',
+  'src-main/engine/util/quantities.ts',
   'src-main/engine/vocabulary.ts',
 ];
 
@@ -79,6 +80,8 @@ const ENGINE_RANK: Record<string, number> = {
   // One run, start to finish; its data is loaded for it, from a source run too when fine-tuning.
   train: 9,
   'data/load-run-data.ts': 9,
+  // A run over several attribute tables: their union by material, built from files imported for it and project tables.
+  'data/join': 9,
   // A run's HTML report reads its folder and, for curves' x values, its data; bundles carry it.
   report: 9,
   export: 10,
@@ -90,6 +93,8 @@ const ENGINE_RANK: Record<string, number> = {
   // For the app, imported by nothing in the engine: the folder browser (which knows every kind of file a page opens) and per-user state.
   files: 14,
   user: 14,
+  // For the command line, imported by nothing in the engine: Slurm job arrays (scripts, sbatch, following the queue).
+  cluster: 14,
 };
 
 const ENGINE = 'src-main/engine/';

@@ -26,7 +26,10 @@ describe('crucible export', () => {
     const r = runCli(['export', run, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${out}\n`);
-    expect(r.stderr).toMatch(/^Exported "gap" \(best checkpoint, epoch \d\): band_gap \(regression, eV\), is_metal \(classification\); [\d.]+ MiB\.\n$/);
+    // The run states no unit, so the bundle's unit comes from the column name, and the export says so.
+    expect(r.stderr).toMatch(
+      /^note: Task "band_gap": its run states no unit; the bundle records "eV", proposed by column "band_gap_eV"\. [^\n]+\nExported "gap" \(best checkpoint, epoch \d\): band_gap \(regression, eV\), is_metal \(classification\); [\d.]+ MiB\.\n$/,
+    );
     expect((await readBundle(out)).manifest.training.checkpoint).toBe('best');
   });
 

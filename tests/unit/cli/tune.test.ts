@@ -46,7 +46,9 @@ describe('crucible tune', () => {
     expect(best.data.batchSize).toBe(rung1[0].params.batch_size);
     // Each rung's run folder is an ordinary run of its own length.
     expect((await loadConfig(join(out, rung0[0].runDir, 'config.yaml'))).trainer.maxEpochs).toBe(1);
-    expect(await loadConfig(join(out, rung1[0].runDir, 'config.yaml'))).toEqual(best);
+    // … whose config.yaml records the lower bound the run decided from its labels (band gaps are never negative).
+    const decided = { ...best, tasks: best.tasks.map((t) => ({ ...t, bounds: { ...t.bounds, lower: t.bounds.lower === 'auto' ? 0 : t.bounds.lower } })) };
+    expect(await loadConfig(join(out, rung1[0].runDir, 'config.yaml'))).toEqual(decided);
 
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);

@@ -39,7 +39,8 @@ export interface SplitResult {
   warnings: string[];
 }
 
-const LABELS: Record<string, SplitCode> = {
+/** The split-column values Crucible reads, lower-cased, and the split each names. */
+export const SPLIT_LABELS: Readonly<Record<string, SplitCode>> = {
   train: SPLIT_TRAIN,
   training: SPLIT_TRAIN,
   val: SPLIT_VAL,
@@ -52,7 +53,7 @@ const LABELS: Record<string, SplitCode> = {
 export function parseSplitLabel(value: string | null): SplitCode | null | undefined {
   if (value === null) return null;
   const key = value.trim().toLowerCase();
-  return key === '' ? null : LABELS[key];
+  return key === '' ? null : SPLIT_LABELS[key];
 }
 
 function checkFraction(name: string, value: number): void {

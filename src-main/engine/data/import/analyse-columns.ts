@@ -7,7 +7,8 @@
  *   become missing; the others are reported as errors with their rows;
  * - a numeric list column when at least 95% start with '[' and at least half parse as lists of numbers
  *   (JSON arrays such as "[0.1, 0.2]"); the others (unclosed brackets, non-numbers inside) are errors;
- * - text otherwise (lists of strings such as ["Ba", "Te"] stay text).
+ * - text otherwise (lists of strings such as ["Ba", "Te"] stay text); a text column of mostly numbers (half or
+ *   more) gets a warning naming its other cells, as a typo in a short file falls below 95%.
  * Infinite values (inf, 1e999) are errors in number and list columns; NaN counts as missing.
  */
 import { columnKind, type ColumnKind } from '../store/column-kinds';
@@ -21,6 +22,9 @@ import type { Problem, RowNumbering } from './types';
 
 /** Share of non-missing cells that must parse for a column to count as numeric (or as a list column). */
 const NUMERIC_SHARE = 0.95;
+/** A text column with at least this share (and count) of numbers gets a warning naming its other cells. */
+const MOSTLY_NUMERIC_SHARE = 0.5;
+const MOSTLY_NUMERIC_MIN = 3;
 
 /** One column of the table being built: its final type and the SQL computing it from the staged column. */
 export interface PlannedColumn {
@@ -144,6 +148,22 @@ export async function analyseColumns(
           );
         }
         await reportInfinite(c.name, `list_bool_or(list_transform(${AS_LIST(col)}, x -> isinf(x)))`, col);
+      } else if (num >= MOSTLY_NUMERIC_SHARE * (n - markers) && num >= MOSTLY_NUMERIC_MIN) {
+        // Too many other cells to call it numeric, too many numbers to be text: a typo or a unit in a few cells, most likely.
+        const found = await offendingRows(
+          sql,
+          { from, rid: stagedRowIndex(table), where: `${col} IS NOT NULL AND ${AS_NUMBER(col)} IS NULL AND trim(${col}) NOT IN ${MARKERS}`, value: col },
+          rowNumbers,
+        );
+        problems.push({
+          severity: 'warning',
+          message: `${num} of ${n - markers} cells hold numbers, but ${plural(found.total, 'cell')} ${found.total === 1 ? 'does' : 'do'} not: ${listRows(
+            found.first.map((f) => ({ row: f.row, detail: showValue(f.value) })),
+            found.total,
+          )}. The column was imported as text, so it cannot be a regression target as it is.`,
+          location: { file, row: found.first[0]?.row, column: c.name },
+          hint: 'Correct these cells (or empty them to mark missing values) and import the file again.',
+        });
       }
     }
     columns.push(plan);

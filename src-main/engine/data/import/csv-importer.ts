@@ -11,8 +11,10 @@ import type { SqlConnection } from '../store/sql-connection';
 import { csvRowNumbers } from './row-numbers';
 import { READ_AS_MISSING } from './missing-values';
 import { MAX_LISTED, unreadable } from './problems';
-import { checkTextFile, looksLikeDecimalCommaCsv, readHead } from './text-file';
-import type { Importer, Problem, StagedFile } from './types';
+import { CrucibleError } from '../../errors';
+import { TEXT_DELIMITERS, type TextDelimiter } from './formats';
+import { checkTextFile, decimalCommaDelimiter, readHead } from './text-file';
+import type { Importer, Problem, StagedFile, TextReading } from './types';
 
 interface Dialect {
   delim: string;
@@ -30,30 +32,53 @@ interface Reject {
 
 export const csvImporter: Importer = {
   format: 'csv',
-  stage: (sql, file, table) => stageDelimited(sql, file, table, undefined),
+  stage: (sql, file, table, opts) => stageDelimited(sql, file, table, undefined, opts?.reading),
 };
 
 export const tsvImporter: Importer = {
   format: 'tsv',
-  stage: (sql, file, table) => stageDelimited(sql, file, table, '\t'),
+  stage: (sql, file, table, opts) => stageDelimited(sql, file, table, '\t', opts?.reading),
 };
 
-async function stageDelimited(sql: SqlConnection, file: string, table: string, delim: string | undefined): Promise<StagedFile> {
+async function stageDelimited(
+  sql: SqlConnection,
+  file: string,
+  table: string,
+  formatDelim: TextDelimiter | undefined,
+  given: Partial<TextReading> = {},
+): Promise<StagedFile> {
   const name = basename(file);
   const head = await readHead(file);
   checkTextFile(file, head);
-  const decimalComma = delim === undefined && looksLikeDecimalCommaCsv(head);
+  const fixedDelim = given.delimiter ?? formatDelim;
   const problems: Problem[] = [];
-  if (decimalComma) {
-    problems.push({
-      severity: 'notice',
-      message: `Read ${name} as semicolon-separated with decimal commas (1,5 = 1.5), as spreadsheets export it in many locales.`,
-      location: { file: name },
-    });
+  let decimalComma: boolean;
+  let delim = fixedDelim;
+  if (given.decimalMark !== undefined) {
+    decimalComma = given.decimalMark === ',';
+    if (decimalComma && delim === ',') {
+      throw new CrucibleError('bad-input', `${name} cannot be read with commas both between fields and as the decimal mark.`, {
+        location: { file: name },
+        hint: 'Choose another delimiter (a semicolon, as decimal-comma exports use) or the decimal point.',
+      });
+    }
+    if (decimalComma) delim ??= decimalCommaDelimiter(head) ?? ';';
+  } else {
+    const found = decimalCommaDelimiter(head, fixedDelim);
+    decimalComma = found !== null;
+    if (found !== null) {
+      delim = found;
+      problems.push({
+        severity: 'notice',
+        message: `Read ${name} as ${TEXT_DELIMITERS[found]}-separated with decimal commas (1,5 = 1.5), as spreadsheets export it in many locales.`,
+        location: { file: name },
+        hint: 'If the numbers look wrong, read it with the decimal point: the Reading above the import preview, or crucible import --decimal-mark point.',
+      });
+    }
   }
   // Sniffing runs in a throw-away database: a failed sniff inside the import's transaction would abort it.
   const aside = await DataStore.inMemory();
-  const { dialect, types } = await sniff(aside.sql, file, head, delim ?? (decimalComma ? ';' : undefined), decimalComma).finally(() => aside.close());
+  const { dialect, types } = await sniff(aside.sql, file, head, delim, decimalComma).finally(() => aside.close());
 
   const rejected = await readWithRejects(sql, file, table, dialect, types);
   if (types.size === 1) {
@@ -63,14 +88,26 @@ async function stageDelimited(sql: SqlConnection, file: string, table: string, d
   }
   problems.push(...rejected.problems.map((p) => ({ ...p, location: { ...p.location, file: name } })));
   return {
-    format: delim === '\t' ? 'tsv' : 'csv',
+    format: formatDelim === '\t' ? 'tsv' : 'csv',
     problems,
     rowNumbers: csvRowNumbers(file, { quote: dialect.quote, escape: dialect.escape, columnCount: types.size }),
+    reading: { delimiter: asTextDelimiter(dialect.delim), decimalMark: dialect.decimalComma ? ',' : '.' },
   };
 }
 
+/** DuckDB's sniffer, and the fallback reading, choose among these four only; the check keeps the reading's type honest. */
+function asTextDelimiter(delim: string): TextDelimiter {
+  return delim in TEXT_DELIMITERS ? (delim as TextDelimiter) : ',';
+}
+
+/**
+ * The longest row read: a 200,000-point spectrum in one cell is about 4 MB, so 64 MiB leaves room for curves
+ * ten times longer while bounding what one row (say, an unclosed quote swallowing the file) can take in memory.
+ */
+export const MAX_ROW_BYTES = 64 * 1024 * 1024;
+
 function readOptions(dialect: Partial<Dialect>): string[] {
-  const opts = ['header = true', `nullstr = [${READ_AS_MISSING.map(quoteLiteral).join(', ')}]`];
+  const opts = ['header = true', `nullstr = [${READ_AS_MISSING.map(quoteLiteral).join(', ')}]`, `max_line_size = ${MAX_ROW_BYTES}`, `buffer_size = ${2 * MAX_ROW_BYTES}`];
   if (dialect.delim !== undefined) opts.push(`delim = ${quoteLiteral(dialect.delim)}`);
   if (dialect.quote !== undefined) opts.push(`quote = ${quoteLiteral(dialect.quote)}`, `escape = ${quoteLiteral(dialect.escape ?? dialect.quote)}`);
   if (dialect.decimalComma) opts.push(`decimal_separator = ','`);
@@ -201,7 +238,12 @@ function rejectProblem(r: Reject, columnCount: number): Problem {
     case 'INVALID UNICODE':
       return { severity: 'error', message: 'this row is not valid UTF-8 text.', location, hint: 'Save the file as UTF-8 (in Excel: "CSV UTF-8").' };
     case 'LINE SIZE OVER MAXIMUM':
-      return { severity: 'error', message: 'this row is longer than 2 MB.', location, hint: 'Check for an unclosed quote above this row.' };
+      return {
+        severity: 'error',
+        message: `this row is longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB, the most one row may hold.`,
+        location,
+        hint: 'Check for an unclosed quote above this row; a longer curve fits as one value per row (crucible import --long).',
+      };
     default:
       return { severity: 'error', message: r.error_message, location, hint: 'Correct this row.' };
   }

@@ -14,6 +14,14 @@ export const SOURCE_FORMATS = {
 
 export type SourceFormat = keyof typeof SOURCE_FORMATS;
 
+/** The field delimiters a delimited text file may use, with their names for people. */
+export const TEXT_DELIMITERS = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'vertical bar' } as const;
+export type TextDelimiter = keyof typeof TEXT_DELIMITERS;
+
+/** The decimal marks numbers of a text file may be written with, with their names for people. */
+export const DECIMAL_MARKS = { '.': 'point (1.5)', ',': 'comma (1,5)' } as const;
+export type DecimalMark = keyof typeof DECIMAL_MARKS;
+
 /** The format ids, in table order (a non-empty tuple, as `z.enum` wants it). */
 export const SOURCE_FORMAT_IDS = Object.keys(SOURCE_FORMATS) as [SourceFormat, ...SourceFormat[]];
 
@@ -41,4 +49,14 @@ export function formatOfFile(file: string): SourceFormat | undefined {
 export function formatNames(conjunction: 'and' | 'or' = 'or'): string {
   const labels = SOURCE_FORMAT_IDS.map((f) => SOURCE_FORMATS[f].label);
   return `${labels.slice(0, -1).join(', ')} ${conjunction} ${labels[labels.length - 1]}`;
+}
+
+/** Where predictions of a file are saved unless the user says otherwise: beside it, `<its name without extension>.predictions.csv`. */
+export function predictionsFileFor(input: string): { folder: string; name: string } {
+  const cut = Math.max(input.lastIndexOf('/'), input.lastIndexOf('\\'));
+  const name = input.slice(cut + 1);
+  const ext = extensionOf(name);
+  // A file at a root (/x.csv, C:\x.csv) keeps the root's separator.
+  const folder = cut < 0 ? '.' : /^([A-Za-z]:)?$/.test(input.slice(0, cut)) ? input.slice(0, cut + 1) : input.slice(0, cut);
+  return { folder, name: `${ext ? name.slice(0, -ext.length) : name}.predictions.csv` };
 }

@@ -13,6 +13,8 @@ export interface FormulaKeys {
   flagged: { text: string; key: string | null }[];
   /** Whether some composition appears on several rows. */
   anyRepeated: boolean;
+  /** Every distinct formula string with its key (null: unparsable), stored beside the rows at import (data/join/material-key.ts). */
+  all: { texts: readonly string[]; keys: readonly (string | null)[] };
 }
 
 const YIELD_EVERY = 20_000;
@@ -47,7 +49,7 @@ export async function formulaKeys({ texts, rows }: DistinctFormulas): Promise<Fo
   for (let i = 0; i < texts.length; i++) {
     if (keyOf[i] === null || repeated.has(keyOf[i]!)) flagged.push({ text: texts[i], key: keyOf[i] });
   }
-  return { flagged, anyRepeated: repeated.size > 0 };
+  return { flagged, anyRepeated: repeated.size > 0, all: { texts, keys: keyOf } };
 }
 
 /**

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CrucibleError } from '../../errors';
+import { storeFormulaKeys } from './material-key';
 import { INTERNAL_TABLE_PREFIX, type DataStore } from '../store/data-store';
 import { quoteIdentifier } from '../store/identifiers';
 import type { SqlConnection } from '../store/sql-connection';
@@ -48,6 +49,7 @@ export async function writeTable(
     await sql.run(`DROP TABLE ${quoteIdentifier(scratch.staging)}`);
     await sql.run(`DROP TABLE IF EXISTS ${quoteIdentifier(scratch.long)}`);
   }
+  if (prepared.formulaColumn !== null && prepared.formulaKeys) await storeFormulaKeys(sql, table, prepared.formulaColumn, prepared.formulaKeys);
   return prepared;
 }
 

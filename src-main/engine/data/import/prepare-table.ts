@@ -11,12 +11,12 @@ import { quoteIdentifier } from '../store/identifiers';
 import { analyseColumns, stagedColumns } from './analyse-columns';
 import { checkCurves } from './curves';
 import { checkFormulas } from './duplicate-formulas';
-import { distinctFormulas, formulaKeys } from './formula-keys';
+import { distinctFormulas, formulaKeys, type FormulaKeys } from './formula-keys';
 import { pivotLongFormat } from './long-format';
 import { importerFor } from './registry';
 import { stagedRelation, type Relation } from './relation';
 import { formulaColumnOf, formulaKindProblem, guessRole, unknownColumns } from './resolve-options';
-import type { ImportOptions, Problem } from './types';
+import type { ImportOptions, Problem, TextReading } from './types';
 
 export interface PreparedTable {
   format: SourceFormat;
@@ -27,10 +27,14 @@ export interface PreparedTable {
   /** Errors, warnings and notices, in the order found. */
   problems: Problem[];
   formulaColumn: string | null;
+  /** The canonical key of each distinct formula string of `formulaColumn`, when it holds formulas. */
+  formulaKeys: FormulaKeys | null;
   idColumn: string | null;
   curves: Curve[];
   longFormat: LongFormat | null;
   role: TableRole;
+  /** How a delimited text file was read (null for other formats). */
+  reading: TextReading | null;
 }
 
 /** Scratch table names inside the caller's transaction (or in-memory database). */
@@ -44,17 +48,19 @@ const hasErrors = (problems: readonly Problem[]) => problems.some((p) => p.sever
 /** `onStaged` runs once the file is loaded, for work best done beside the checks (they leave a core free). */
 export async function prepareTable(sql: SqlConnection, file: string, scratch: ScratchTables, opts: ImportOptions, onStaged?: () => void): Promise<PreparedTable> {
   const name = basename(file);
-  const staged = await importerFor(file).stage(sql, file, scratch.staging);
+  const staged = await importerFor(file).stage(sql, file, scratch.staging, opts);
   onStaged?.();
   const result: PreparedTable = {
     format: staged.format,
     rowCount: 0,
     problems: [...staged.problems],
     formulaColumn: null,
+    formulaKeys: null,
     idColumn: opts.idColumn ?? null,
     curves: [],
     longFormat: null,
     role: 'other',
+    reading: staged.reading ?? null,
   };
   // Rows the reader rejected shift every later row index, so nothing further could be located reliably.
   if (hasErrors(result.problems)) return result;
@@ -106,6 +112,7 @@ export async function prepareTable(sql: SqlConnection, file: string, scratch: Sc
   else if (formulaColumn !== null) {
     result.formulaColumn = formulaColumn;
     const keys = formulaColumn === guess && guessedKeys ? guessedKeys : await formulaKeys(await distinctFormulas(sql, relation.from, formulaColumn));
+    result.formulaKeys = keys;
     const curveXs = result.curves.map((c) => c.x);
     result.problems.push(...(await checkFormulas(sql, relation, keys, { formulaColumn, idColumn: result.idColumn, curveXs }, name, staged.rowNumbers)));
   }

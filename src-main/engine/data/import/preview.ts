@@ -10,7 +10,7 @@ import type { SqlConnection, SqlRow } from '../store/sql-connection';
 import { prepareTable } from './prepare-table';
 import { ImportProblemsError } from './problems';
 import { RID } from './relation';
-import type { ImportOptions, Problem } from './types';
+import type { ImportOptions, Problem, TextReading } from './types';
 
 export const DEFAULT_PREVIEW_ROWS = 20;
 
@@ -36,6 +36,8 @@ export interface FilePreview extends TablePreview {
   problems: Problem[];
   formulaColumn: string | null;
   role: TableRole | null;
+  /** How a delimited text file was read, for the preview to show and change (null for other formats, or a file not read). */
+  reading: TextReading | null;
 }
 
 /** Reads `file` into a throw-away in-memory database with the import's own rules and reports what an import would do. */
@@ -43,13 +45,13 @@ export async function previewFile(file: string, opts: ImportOptions & { rows?: n
   const path = resolve(file);
   if (!existsSync(path)) throw new CrucibleError('not-found', `File ${path} does not exist.`, { hint: 'Check the path of the file to preview.' });
   const store = await DataStore.inMemory();
-  const empty: FilePreview = { name: basename(path), rowCount: 0, columns: [], rows: [], format: null, problems: [], formulaColumn: null, role: null };
+  const empty: FilePreview = { name: basename(path), rowCount: 0, columns: [], rows: [], format: null, problems: [], formulaColumn: null, role: null, reading: null };
   try {
     const p = await prepareTable(store.sql, path, { staging: 'staging', long: 'long' }, opts).catch((e: unknown) => {
       if (e instanceof ImportProblemsError) return { ...empty, problems: e.problems, relation: undefined };
       throw e;
     });
-    const base = { ...empty, format: p.format, problems: p.problems, formulaColumn: p.formulaColumn, role: p.role ?? null };
+    const base = { ...empty, format: p.format, problems: p.problems, formulaColumn: p.formulaColumn, role: p.role ?? null, reading: p.reading ?? null };
     if (!p.relation) return base;
     const { from, columns } = p.relation;
     const missing = await missingCounts(store.sql, from, columns);
@@ -73,7 +75,7 @@ export async function previewTable(store: DataStore, table: string, opts: { rows
     name: info.name,
     rowCount: info.rowCount,
     columns: info.columns.map((c, j) => ({ ...c, missing: missing[j] })),
-    rows: await store.sql.rows(`SELECT * FROM ${from} LIMIT ${opts.rows ?? DEFAULT_PREVIEW_ROWS}`),
+    rows: await store.sql.rows(`SELECT ${info.columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${from} LIMIT ${opts.rows ?? DEFAULT_PREVIEW_ROWS}`),
   };
 }
 

@@ -1,6 +1,7 @@
 /** First look at a text data file before DuckDB reads it: empty, binary or misnamed files, and decimal-comma exports. */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { TextDelimiter } from './formats';
 import { unreadable } from './problems';
 
 const HEAD_BYTES = 64 * 1024;
@@ -39,22 +40,54 @@ export function checkTextFile(file: string, head: Buffer): void {
   }
 }
 
-const DECIMAL_COMMA_NUMBER = /^\s*"?[-+]?\d+,\d+(?:[eE][-+]?\d+)?"?\s*$/;
+const DECIMAL_COMMA_NUMBER = /^\s*"?[-+]?\d*,\d+(?:[eE][-+]?\d+)?"?\s*$/;
 const DECIMAL_POINT_NUMBER = /^\s*"?[-+]?\d*\.\d+(?:[eE][-+]?\d+)?"?\s*$/;
 
+/** Delimiters a decimal-comma export separates its fields with (never the comma, which is its decimal mark). */
+const DECIMAL_COMMA_DELIMITERS: readonly TextDelimiter[] = [';', '\t', '|'];
+
 /**
- * Whether the sample looks like a semicolon-separated export with decimal commas (as spreadsheets write in many
- * European locales): the header has more semicolons than commas, and the fields of the first lines hold numbers
- * written with a decimal comma and none written with a decimal point.
+ * The delimiter of a decimal-comma export (as spreadsheets write in many European locales), or null when the
+ * sample does not look like one. With `delimiter` (a TSV file, or the user's choice) only that one is tried.
+ * A delimiter qualifies when it splits the header into at least two fields and nearly every line into as many;
+ * the file then has decimal commas when more of its fields are numbers written with a comma than with a point.
+ * The whole sample is read, not only its first lines, since the first decimals may sit below many integers.
  */
-export function looksLikeDecimalCommaCsv(head: Buffer): boolean {
-  const lines = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
-  const header = lines[0] ?? '';
-  if (count(header, ';') === 0 || count(header, ';') <= count(header, ',')) return false;
-  const fields = lines.slice(1).flatMap((l) => l.split(';'));
-  return fields.some((f) => DECIMAL_COMMA_NUMBER.test(f)) && !fields.some((f) => DECIMAL_POINT_NUMBER.test(f));
+export function decimalCommaDelimiter(head: Buffer, delimiter?: TextDelimiter): TextDelimiter | null {
+  const lines = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  // The sample ends where 64 KiB did, most likely inside a line.
+  if (head.length === HEAD_BYTES) lines.pop();
+  const [header, ...rows] = lines.filter((l) => l.trim() !== '');
+  if (header === undefined || rows.length === 0) return null;
+  for (const d of delimiter ? [delimiter] : DECIMAL_COMMA_DELIMITERS) {
+    if (d === ',') continue;
+    const width = splitFields(header, d).length;
+    if (width < 2) continue;
+    const fields = rows.map((r) => splitFields(r, d));
+    if (fields.filter((f) => f.length === width).length < 0.9 * rows.length) continue;
+    let commas = 0;
+    let points = 0;
+    for (const f of fields.flat()) {
+      if (DECIMAL_COMMA_NUMBER.test(f)) commas++;
+      else if (DECIMAL_POINT_NUMBER.test(f)) points++;
+    }
+    if (commas > points) return d;
+  }
+  return null;
 }
 
-function count(text: string, ch: string): number {
-  return text.split(ch).length - 1;
+/** The fields of one line, a delimiter inside double quotes kept in its field. */
+function splitFields(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === delimiter && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
 }

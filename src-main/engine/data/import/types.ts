@@ -2,6 +2,7 @@
 import type { ErrorLocation } from '../../errors';
 import type { Curve, LongFormat, SourceFormat, TableMeta } from '../../project/schema';
 import type { ColumnInfo } from '../store/data-store';
+import type { DecimalMark, TextDelimiter } from './formats';
 import type { SqlConnection } from '../store/sql-connection';
 
 /** error: the import is refused; warning: imported, but look at this; notice: what the importer decided for you. */
@@ -14,6 +15,12 @@ export interface Problem {
   location?: ErrorLocation;
   /** What to do about it. */
   hint?: string;
+}
+
+/** How a delimited text file (CSV, TSV) is read: the character between fields and the decimal mark of its numbers. */
+export interface TextReading {
+  delimiter: TextDelimiter;
+  decimalMark: DecimalMark;
 }
 
 /** How a long-format file is folded into curves: `--long ID,X,Y[,Y2…]` (ID may join columns with '+'). */
@@ -29,6 +36,8 @@ export interface ImportOptions {
   /** List columns measured on other list columns. */
   curves?: Curve[];
   long?: LongSpec;
+  /** The reading of a delimited text file, where the detected one is wrong; what is not given is still detected. */
+  reading?: Partial<TextReading>;
   /** Replace an existing table of the same name instead of refusing. */
   replace?: boolean;
 }
@@ -51,6 +60,8 @@ export interface StagedFile {
   /** Reader-level problems (ragged rows, bad encoding) and notices (e.g. decimal commas). */
   problems: Problem[];
   rowNumbers: RowNumbering;
+  /** How a delimited text file was read (absent for other formats). */
+  reading?: TextReading;
 }
 
 /** How one file format (formats.ts, where its extensions are) loads a file into a table. */
@@ -60,5 +71,5 @@ export interface Importer {
    * Creates `table` from `file` inside the caller's transaction. Throws ImportProblemsError for files that
    * cannot be read at all (empty, binary); reports row-level problems in the result.
    */
-  stage(sql: SqlConnection, file: string, table: string): Promise<StagedFile>;
+  stage(sql: SqlConnection, file: string, table: string, opts?: Pick<ImportOptions, 'reading'>): Promise<StagedFile>;
 }

@@ -8,7 +8,7 @@ import { quoteIdentifier, quoteLiteral } from './identifiers';
 import { readColumn } from './read-column';
 import { SqlConnection } from './sql-connection';
 
-/** Tables whose names start with this are Crucible's own scratch tables (import staging) and are never listed. */
+/** Tables and columns whose names start with this are Crucible's own (import staging, material keys) and are never listed. */
 export const INTERNAL_TABLE_PREFIX = '__crucible_';
 
 /** How long opening waits for another process to let go of the database file. */
@@ -28,6 +28,26 @@ export interface TableInfo {
   columns: ColumnInfo[];
 }
 
+/** `attempt()`, retried with back-off while DuckDB reports another process's lock on `path`, for at most `waitMs`. */
+async function waitOutLock<T>(path: string, waitMs: number | undefined, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + (waitMs ?? LOCK_WAIT_MS);
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await attempt();
+    } catch (e) {
+      const message = (e as Error).message;
+      if (LOCK_CONFLICT.test(message) && Date.now() + delay < deadline) {
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      throw new CrucibleError('bad-input', `Cannot open the database ${path}: ${message.split('\n')[0]}`, {
+        hint: 'Close other programs (or other Crucible windows) using this project, and check that the file is a DuckDB database.',
+        cause: e,
+      });
+    }
+  }
+}
+
 export class DataStore {
   private closed = false;
 
@@ -45,24 +65,16 @@ export class DataStore {
    * command line importing beside an open window, two windows starting runs) is waited out for a while.
    */
   static async open(path: string, opts: { lockWaitMs?: number } = {}): Promise<DataStore> {
-    let instance: DuckDBInstance | undefined;
-    const deadline = Date.now() + (opts.lockWaitMs ?? LOCK_WAIT_MS);
-    for (let delay = 25; !instance; delay = Math.min(delay * 2, 500)) {
-      try {
-        instance = await DuckDBInstance.create(path);
-      } catch (e) {
-        const message = (e as Error).message;
-        if (LOCK_CONFLICT.test(message) && Date.now() + delay < deadline) {
-          await new Promise((r) => setTimeout(r, delay));
-          continue;
-        }
-        throw new CrucibleError('bad-input', `Cannot open the database ${path}: ${message.split('\n')[0]}`, {
-          hint: 'Close other programs (or other Crucible windows) using this project, and check that the file is a DuckDB database.',
-          cause: e,
-        });
-      }
-    }
+    const instance = await waitOutLock(path, opts.lockWaitMs, () => DuckDBInstance.create(path));
     return new DataStore(instance, new SqlConnection(await instance.connect()), path);
+  }
+
+  /**
+   * Attaches the database file at `path` read-only as catalog `alias` (a run joining project tables with files
+   * read into memory), waiting out another process's lock as `open` does. Do not hold the file open meanwhile.
+   */
+  async attachReadOnly(path: string, alias: string): Promise<void> {
+    await waitOutLock(path, undefined, () => this.sql.run(`ATTACH ${quoteLiteral(path)} AS ${quoteIdentifier(alias)} (READ_ONLY)`));
   }
 
   /** A throw-away database in memory (file previews). */
@@ -112,7 +124,7 @@ export class DataStore {
   private async describeTables(only?: string): Promise<TableInfo[]> {
     const columns = await this.sql.rows<{ table_name: string; column_name: string; data_type: string }>(
       `SELECT table_name, column_name, data_type FROM duckdb_columns()
-       WHERE database_name = current_database() AND schema_name = 'main' AND NOT starts_with(table_name, ${quoteLiteral(INTERNAL_TABLE_PREFIX)})
+       WHERE database_name = current_database() AND schema_name = 'main' AND NOT starts_with(table_name, ${quoteLiteral(INTERNAL_TABLE_PREFIX)}) AND NOT starts_with(column_name, ${quoteLiteral(INTERNAL_TABLE_PREFIX)})
        ${only === undefined ? '' : `AND table_name = ${quoteLiteral(only)}`}
        ORDER BY table_name, column_index`,
     );

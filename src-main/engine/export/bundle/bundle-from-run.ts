@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseConfigText, type ResolvedRunConfig } from '../../config/index';
+import { parseConfigText, type ResolvedRunConfig, type ResolvedTask } from '../../config/index';
 import type { TaskData } from '../../data/dataset/types';
 import { getFeaturizer, type Featurizer } from '../../data/featurize/index';
 import { loadRunData } from '../../data/load-run-data';
@@ -21,8 +21,11 @@ import { crucibleVersion } from '../../paths';
 import { encodeCheckpoint } from '../../train/checkpoint-file';
 import { readCheckpointFile, restoreSession, type CheckpointHeader } from '../../train/training-state';
 import { readEnsembleRecord, trainingSetSteps, type EnsembleRecord, type StepsLookup } from '../../run-folder/index';
+import { readDomain, type Domain } from '../../run-folder/domain';
 import { sha256 } from '../../util/hash';
+import { unitFromColumn } from '../../util/quantities';
 import { compositionTable, type CompositionTable } from '../onnx/composition-graph';
+import { DOMAIN_DISTANCE_OUTPUT, exportDomainGraph } from '../onnx/domain-graph';
 import { elementInputs } from '../onnx/element-inputs';
 import { exportModelToOnnx } from '../onnx/export-model';
 import { onnxIo } from '../onnx/io-names';
@@ -30,7 +33,6 @@ import { BUNDLE_FORMAT_VERSION, BundleManifestSchema, type BundleManifest, type 
 import { MEMBERS } from './members';
 import { modelCard } from './model-card';
 import { pythonHelper } from './python-helper';
-import { unitFromColumn } from './units';
 
 export interface BundleFromRunOptions {
   /** Which checkpoint: 'best' (default, the epoch the checkpoint monitor chose) or 'last'. */
@@ -159,6 +161,21 @@ function checkpointPath(runDir: string, kind: 'best' | 'last'): string {
   return path;
 }
 
+/**
+ * The run's applicability domain (an ensemble's: its first member's, trained on the same rows), or null for a run
+ * trained before Crucible recorded one, or whose descriptors it does not describe; `onNotice` says so.
+ */
+async function runDomain(dir: string, header: CheckpointHeader, opts: BundleFromRunOptions): Promise<Domain | null> {
+  const domain = await readDomain(dir);
+  if (domain && domain.record.features.join('\n') === header.scaling.features.names.join('\n')) return domain;
+  opts.onNotice?.(
+    domain
+      ? `The run's ${MEMBERS.domain} describes other descriptors than its model reads: the bundle cannot flag predictions outside the training domain.`
+      : `The run has no ${MEMBERS.domain} (it was trained before Crucible recorded one): the bundle cannot flag predictions outside the training domain.`,
+  );
+  return null;
+}
+
 type CheckpointContents = { header: CheckpointHeader; blobs: Record<string, Float32Array> };
 
 /** The ONNX bytes of the checkpoints' model, or of their ensemble (input scaling and output un-scaling inside the graph). */
@@ -183,6 +200,20 @@ async function onnxOf(checkpoints: readonly CheckpointContents[], composition?: 
   }
 }
 
+/**
+ * The unit the run's config states for a task; a config that states none (a run from before units, a YAML file without
+ * `unit:`) gets the unit its column name proposes, and the export says so rather than guessing silently.
+ */
+function taskUnit(task: string, config: ResolvedTask | undefined, opts: BundleFromRunOptions): string | null {
+  if (config?.unit !== undefined) return config.unit;
+  const proposed = unitFromColumn(config?.column);
+  if (proposed !== null)
+    opts.onNotice?.(
+      `Task "${task}": its run states no unit; the bundle records "${proposed}", proposed by column "${config!.column}". Confirm units on the Tasks page, or with \`unit:\` in the task's config.`,
+    );
+  return proposed;
+}
+
 export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions = {}): Promise<BundleContents> {
   const runDir = resolve(runDirIn);
   const kind = opts.checkpoint ?? 'best';
@@ -202,6 +233,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
   // Element-token models read formulas as tokens; amounts featurized in the graph would not feed their tokens.
   const composition = featurizer && !spec.encoder.elements ? compositionTable(featurizer) : undefined;
   const onnx = await onnxOf(checkpoints, composition, ensemble);
+  const domain = await runDomain(ensemble ? join(runDir, ensemble.members[0].dir) : runDir, header, opts);
 
   const io = onnxIo(spec, { composition: composition !== undefined, intervals: Object.keys(ensemble?.calibration ?? {}) });
   const { grids, steps } = await trainingGrids(cfg, new Map(spec.tasks.map((t) => [t.name, t.data.width])), opts);
@@ -216,7 +248,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
       output: t.output,
       width: taskSpec.data.width,
       column,
-      unit: t.kind === 'classification' ? null : unitFromColumn(column),
+      unit: t.kind === 'classification' ? null : taskUnit(t.task, configTask, opts),
       ...(t.kind === 'classification' ? { classes: header.classes[t.task] } : {}),
       ...(t.steps ? { steps: { input: t.steps, column: configTask?.stepsColumn ?? null, grid: grids.get(t.task) ?? null } } : {}),
       ...(t.uncertainty ? { uncertainty: { ...t.uncertainty, coverage: ensemble!.calibration[t.task].coverage } } : {}),
@@ -256,6 +288,7 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
       })),
     },
     metrics: metrics as BundleManifest['metrics'],
+    ...(domain ? { domain: { record: MEMBERS.domain, model: MEMBERS.domainModel, distance: DOMAIN_DISTANCE_OUTPUT } } : {}),
     provenance: shareableProvenance(provenance),
   };
 
@@ -268,6 +301,11 @@ export async function bundleFromRun(runDirIn: string, opts: BundleFromRunOptions
     [MEMBERS.weights, encodeCheckpoint({ header: modelHeader, blobs: { params: contents.blobs.params } })],
     [MEMBERS.config, new TextEncoder().encode(configText)],
   ]);
+  if (domain) {
+    members.set(MEMBERS.domain, new TextEncoder().encode(`${JSON.stringify(domain.record, null, 2)}\n`));
+    const amounts = draft.input.composition && composition ? { input: draft.input.composition.input, table: composition } : undefined;
+    members.set(MEMBERS.domainModel, exportDomainGraph(domain, { descriptors: io.descriptors, features: scaling.features, composition: amounts }));
+  }
   const files = Object.fromEntries([...members].map(([name, data]) => [name, { sha256: sha256(data), bytes: data.length }]));
   // Checking what we wrote catches a run whose files do not fit the manifest (e.g. a hand-edited metrics.json) here, not at import.
   const checked = BundleManifestSchema.safeParse({ ...draft, files });

@@ -111,6 +111,11 @@ export const BundleManifestSchema = z
         stopped_early: z.string().nullable(),
       })
       .nullable(),
+    /**
+     * Bundles that flag predictions outside the training domain: the members holding the record and the distance
+     * graph, and the graph's output. Absent in bundles exported before Crucible checked the domain.
+     */
+    domain: z.object({ record: z.string().min(1), model: z.string().min(1), distance: z.string().min(1) }).optional(),
     /** The run's provenance.json (versions, seeds, backend), with data paths reduced to file names. */
     provenance: z.record(z.string(), z.unknown()).nullable(),
     /** Every member except manifest.json: its sha-256 and size in bytes. */
@@ -120,6 +125,9 @@ export const BundleManifestSchema = z
     for (const name of Object.keys(m.files)) {
       const problem = memberNameProblem(name);
       if (problem) ctx.addIssue({ code: 'custom', path: ['files', name], message: `member name ${problem}` });
+    }
+    for (const member of m.domain ? [m.domain.record, m.domain.model] : []) {
+      if (!Object.hasOwn(m.files, member)) ctx.addIssue({ code: 'custom', path: ['domain'], message: `member "${member}" is not in the bundle` });
     }
     const outputs = new Set<string>();
     m.tasks.forEach((t, i) => {

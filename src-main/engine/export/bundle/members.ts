@@ -13,6 +13,10 @@ export const MEMBERS = {
   report: 'report.html',
   /** Predicts from formulas with Python, numpy and onnxruntime alone (format 2). */
   python: 'crucible_predict.py',
+  /** The applicability domain: its rule's numbers and each task's training elements (run-folder/domain.ts). */
+  domain: 'domain.json',
+  /** Each row's distance to the sampled training rows, from the model's inputs (export/onnx/domain-graph.ts). */
+  domainModel: 'domain.onnx',
 } as const;
 
 /** The file extension of bundles. */

@@ -4,6 +4,7 @@
  */
 import type { BundleManifest, ManifestTask } from './manifest';
 import { MEMBERS } from './members';
+import { DOMAIN_COLUMNS } from '../../vocabulary';
 
 type ManifestDraft = Omit<BundleManifest, 'files'>;
 
@@ -87,6 +88,16 @@ function metricsSection(m: ManifestDraft): string[] {
   return rows;
 }
 
+function domainSection(m: ManifestDraft): string[] {
+  if (!m.domain) return [];
+  return [
+    '## Applicability domain',
+    '',
+    `\`crucible predict\` and \`${MEMBERS.python}\` write \`<task>_${DOMAIN_COLUMNS.flagSuffix}\` beside each task (false outside its domain) and \`${DOMAIN_COLUMNS.note}\` (why). A row lies outside a task's domain when its formula holds an element that no labelled training row of the task held, or when the mean distance of its standardized descriptors to their k nearest sampled training rows exceeds the threshold the validation rows set (their same distance at a high quantile). \`${m.domain.record}\` holds k, the quantile, the threshold and each task's training elements; \`${m.domain.model}\` computes the distance (output \`${m.domain.distance}\`) from the inputs \`${MEMBERS.model}\` reads.`,
+    '',
+  ];
+}
+
 /** About ten lines of Python that run model.onnx on a table holding the descriptor columns. */
 function pythonExample(m: ManifestDraft, bundleFile: string): string[] {
   const { input } = m;
@@ -146,6 +157,7 @@ export function modelCard(m: ManifestDraft, bundleFile = `${m.name}.crucible`): 
     '',
     ...metricsSection(m),
     '',
+    ...domainSection(m),
     '## Running it from Python',
     '',
     'With `pip install onnxruntime pandas`, on a CSV holding the descriptor columns:',

@@ -33,10 +33,41 @@ const CHUNK_BYTES = 64 * 1024;
 const unreadable = (source: string, e: unknown) =>
   refuse(source, `it is not a readable zip archive (${(e as Error).message}).`, 'Check that the file is a .crucible bundle and was copied completely.');
 
+const UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/**
+ * Names of the members the central directory marks as Unix symbolic links (made on Unix, file type S_IFLNK in the
+ * external attributes). fflate does not report attributes; the directory records are read here, no further.
+ */
+function symbolicLinks(bytes: Uint8Array): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = -1;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) return [];
+  const links: string[] = [];
+  let at = view.getUint32(end + 16, true);
+  for (let k = view.getUint16(end + 10, true); k > 0 && at + 46 <= bytes.length && view.getUint32(at, true) === 0x02014b50; k--) {
+    const nameLength = view.getUint16(at + 28, true);
+    const mode = view.getUint32(at + 38, true) >>> 16;
+    if (bytes[at + 5] === UNIX && (mode & S_IFMT) === S_IFLNK) links.push(new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength)));
+    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return links;
+}
+
 /** The members the central directory lists (directory entries skipped), every name and size checked; nothing is inflated. */
 export function listMembers(bytes: Uint8Array, source: string, limits: BundleLimits): Map<string, MemberEntry> {
   const entries = new Map<string, MemberEntry>();
   let total = 0;
+  const [link] = symbolicLinks(bytes);
+  if (link !== undefined) throw refuse(source, `member ${JSON.stringify(link)} is a symbolic link; bundles hold plain files only.`);
   try {
     unzipSync(bytes, {
       filter: (entry) => {

@@ -22,8 +22,9 @@ export interface ExportResult {
 /** The zip bytes: manifest.json first (readers find what they need at the front), then the other members. */
 export function encodeBundle(contents: BundleContents): Uint8Array {
   const files: Zippable = { [MEMBERS.manifest]: new TextEncoder().encode(`${JSON.stringify(contents.manifest, null, 2)}\n`) };
-  // ONNX weights barely compress; storing them keeps export and import fast.
-  for (const [name, data] of contents.members) files[name] = name === MEMBERS.model || name === MEMBERS.weights ? [data, { level: 0 }] : data;
+  // ONNX weights (and the domain's sampled training rows) barely compress; storing them keeps export and import fast.
+  const stored: string[] = [MEMBERS.model, MEMBERS.weights, MEMBERS.domainModel];
+  for (const [name, data] of contents.members) files[name] = stored.includes(name) ? [data, { level: 0 }] : data;
   return zipSync(files, { level: 6 });
 }
 

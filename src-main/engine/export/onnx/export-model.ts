@@ -178,7 +178,16 @@ export function exportModelToOnnx(modelOrMembers: MultiTaskModel | readonly Mult
         );
   for (const t of io.tasks) {
     const scaler = targets.get(t.task);
-    const ys = outputs.map((o) => (scaler ? ops.add(ops.mul(o[t.task], constant(scaler.std)), constant(scaler.mean)) : ops.softmax(o[t.task])));
+    const bounds = model.spec.tasks.find((s) => s.name === t.task)?.bounds;
+    const physical = (v: number[]) => constant(v.map((x, i) => x * scaler!.std[i % scaler!.std.length] + scaler!.mean[i % scaler!.mean.length]));
+    // The model keeps bounded outputs inside in scaled units; clipping after the unscaling also absorbs its float rounding.
+    const clip = (y: Sym) => {
+      let out = y;
+      if (bounds?.lower) out = ops.add(physical(bounds.lower), ops.activation(ops.sub(out, physical(bounds.lower)), 'relu'));
+      if (bounds?.upper) out = ops.sub(physical(bounds.upper), ops.activation(ops.sub(physical(bounds.upper), out), 'relu'));
+      return out;
+    };
+    const ys = outputs.map((o) => (scaler ? clip(ops.add(ops.mul(o[t.task], constant(scaler.std)), constant(scaler.mean))) : ops.softmax(o[t.task])));
     const mean = meanOf(ys);
     graph.output(t.output, mean.name, mean.shape);
     const calibration = intervals[t.task];
@@ -186,8 +195,9 @@ export function exportModelToOnnx(modelOrMembers: MultiTaskModel | readonly Mult
     const variance = meanOf(ys.map((y) => ops.square(ops.sub(y, mean))));
     const std: Sym = { name: graph.node('Sqrt', [variance.name]), shape: variance.shape };
     const half = ops.mul(ops.add(std, ops.scalar(calibration.epsilon)), ops.scalar(calibration.q ?? Infinity));
-    const lo = ops.sub(mean, half);
-    const hi = ops.add(mean, half);
+    // Clipped to the task's bounds, as the predictions themselves are.
+    const lo = clip(ops.sub(mean, half));
+    const hi = clip(ops.add(mean, half));
     graph.output(t.uncertainty.std, std.name, std.shape);
     graph.output(t.uncertainty.lo, lo.name, lo.shape);
     graph.output(t.uncertainty.hi, hi.name, hi.shape);

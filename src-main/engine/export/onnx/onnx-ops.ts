@@ -85,6 +85,8 @@ export function createOnnxOps(graph: GraphBuilder, store: ParamStore): Ops<Sym> 
         return emit('Sigmoid', [x], x.shape);
       case 'silu':
         return ops.mul(x, emit('Sigmoid', [x], x.shape));
+      case 'softplus':
+        return emit('Softplus', [x], x.shape);
       case 'gelu': {
         // The tanh approximation tf-ops trains with (ONNX has Gelu only from opset 20).
         const cube = ops.mul(ops.mul(x, x), x);

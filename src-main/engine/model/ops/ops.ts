@@ -27,7 +27,7 @@ export interface RecurrentParams<T> {
   recurrentBias: T;
 }
 
-export type ActivationName = 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'silu' | 'linear';
+export type ActivationName = 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid' | 'gelu' | 'silu' | 'softplus' | 'linear';
 
 export interface Ops<T> {
   /** A named trainable (or frozen) parameter of the model. */

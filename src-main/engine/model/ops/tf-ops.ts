@@ -41,6 +41,8 @@ function activate(x: Tensor, name: ActivationName): Tensor {
       return tf.sigmoid(x);
     case 'silu':
       return tf.mul(x, tf.sigmoid(x));
+    case 'softplus':
+      return tf.softplus(x);
     case 'gelu': {
       // tanh approximation: the same formula is emitted to ONNX (Gelu only exists from opset 20).
       const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));

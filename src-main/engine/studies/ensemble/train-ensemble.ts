@@ -3,7 +3,8 @@
  * each a complete run folder under members/, then combined on val and test. Seeds rather than bootstrap samples:
  * for neural networks, random initialisation and batch order alone give diverse members, and bagging would hide
  * a third of the few labels small materials sets have from each member. Member 1 keeps the config's seed, so it is
- * the model the same config trains without `ensemble`.
+ * the model the same config trains without `ensemble`. A job array trains the members one per task
+ * (trainEnsembleMember) and combines them in a last step (collectEnsemble), into the same folder.
  *
  * The ensemble folder holds what a run folder holds for its readers (run.json, config.yaml, provenance.json,
  * metrics.json, predictions/test.csv, events.jsonl) plus ensemble.json: the members and each regression task's
@@ -12,6 +13,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dumpResolvedConfig } from '../../config/index';
+import { CrucibleError } from '../../errors';
+import { decideBounds } from '../../train/bounds';
 import type { ResolvedRunConfig } from '../../config/types';
 import { applyScaling, type ScalingParams } from '../../data/dataset/scaling';
 import type { TaskKind, TrainingSet } from '../../data/dataset/types';
@@ -58,8 +61,83 @@ function labelled(outputs: SplitOutputs, std: Float32Array, scaling: ScalingPara
   return { all, known: { mean: all.mean.filter(keep), std: all.std.filter(keep), truth: all.truth.filter(keep) } };
 }
 
+/** Member k's run folder (from 1), relative to the ensemble's. */
+const memberDir = (k: number) => join(MEMBERS_DIR, `member-${k}`);
+const memberLabel = (k: number, size: number) => `Member ${k} of ${size}`;
+
+async function memberDone(runDir: string): Promise<boolean> {
+  return existsSync(runDir) && (await readRunSummary(runDir)).status === 'done';
+}
+
+/** Trains member k of the ensemble `cfg` (bounds decided) into its folder, resuming it when `input.resume`. */
+function trainMember(input: RunTrainingInput, cfg: ResolvedRunConfig, k: number, ctx: JobContext<TrainingEvent>): Promise<RunSummary> {
+  const { size } = cfg.ensemble!;
+  const label = memberLabel(k, size);
+  ctx.emit({ type: 'status', message: `${label} (seed ${memberSeed(cfg.seed, k)})` });
+  return runTraining(
+    { ...input, config: memberConfig(cfg, k), runDir: join(input.runDir, memberDir(k)), resume: input.resume },
+    {
+      signal: ctx.signal,
+      emit: (event) => {
+        if (event.type === 'status') ctx.emit({ type: 'status', message: `${label}: ${event.message}` });
+        else if (event.type === 'progress') ctx.emit({ type: 'progress', progress: { ...event.progress, member: { index: k, of: size } } });
+      },
+    },
+  );
+}
+
+/** The members (from 1) of the ensemble in `runDir` that have not finished, in order. */
+export async function unfinishedMembers(runDir: string, size: number): Promise<number[]> {
+  const members = Array.from({ length: size }, (_, i) => i + 1);
+  const done = await Promise.all(members.map((k) => memberDone(join(runDir, memberDir(k)))));
+  return members.filter((_, i) => !done[i]);
+}
+
+/** The config's ensemble size; throws when it trains a single model. */
+export function ensembleSize(cfg: ResolvedRunConfig): number {
+  if (!cfg.ensemble)
+    throw new CrucibleError('bad-input', 'The config trains one model, not an ensemble: it has no members to train one at a time.', {
+      hint: 'Add `ensemble: { size: N }` to the config, or train it without --member and --collect.',
+    });
+  return cfg.ensemble.size;
+}
+
+/**
+ * One step of an ensemble split into a job array: member k alone, into the folder and with the seed the whole
+ * ensemble gives it. A member that finished is kept (summary null), an interrupted one resumes from its last checkpoint.
+ */
+export async function trainEnsembleMember(
+  input: RunTrainingInput,
+  k: number,
+  ctx: JobContext<TrainingEvent>,
+): Promise<{ runDir: string; summary: RunSummary | null }> {
+  const cfg = decideBounds(input.config, input.data.set);
+  const size = ensembleSize(cfg);
+  if (!Number.isInteger(k) || k < 1 || k > size)
+    throw new CrucibleError('bad-input', `The ensemble has ${size} members (1 to ${size}); there is no member ${k}.`, {
+      hint: 'Give --member a number from 1 to the ensemble size; `crucible slurm ensemble` writes an array of exactly these.',
+    });
+  const runDir = join(input.runDir, memberDir(k));
+  if (await memberDone(runDir)) return { runDir, summary: null };
+  return { runDir, summary: await trainMember({ ...input, resume: true }, cfg, k, ctx) };
+}
+
+/**
+ * The ensemble's last step once every member finished on its own (trainEnsembleMember): the same ensemble folder
+ * as one in-process run writes, since a resumed ensemble whose members are all done only combines them.
+ */
+export async function collectEnsemble(input: RunTrainingInput, ctx: JobContext<TrainingEvent>): Promise<RunSummary> {
+  const size = ensembleSize(input.config);
+  const missing = await unfinishedMembers(input.runDir, size);
+  if (missing.length > 0)
+    throw new CrucibleError('not-found', `${missing.length} of the ensemble's ${size} members have not finished: ${missing.join(', ')}.`, {
+      hint: 'Train them with the same command and --member K (or submit the Slurm array again: finished members are kept), then collect.',
+    });
+  return trainEnsemble({ ...input, resume: true }, ctx);
+}
+
 export async function trainEnsemble(input: RunTrainingInput, ctx: JobContext<TrainingEvent>): Promise<RunSummary> {
-  const cfg = input.config;
+  const cfg = decideBounds(input.config, input.data.set);
   const { size } = cfg.ensemble!;
   const backend = await initBackend(cfg.backend);
   const folder = await RunFolder.create(input.runDir, runHeaderOf(cfg));
@@ -70,6 +148,7 @@ export async function trainEnsemble(input: RunTrainingInput, ctx: JobContext<Tra
     seed: cfg.seed,
     derivedSeeds: Object.fromEntries(seeds.map((s, i) => [`member-${i + 1}`, s])),
     data: input.data.sources,
+    ...(input.data.join && { join: input.data.join }),
     featurizer: input.data.featurizer,
     startedAt: new Date().toISOString(),
   };
@@ -78,26 +157,14 @@ export async function trainEnsemble(input: RunTrainingInput, ctx: JobContext<Tra
 
   const members: { dir: string; summary: RunSummary | null }[] = [];
   for (let k = 1; k <= size; k++) {
-    const dir = join(MEMBERS_DIR, `member-${k}`);
-    const runDir = folder.path(dir);
-    const label = `Member ${k} of ${size}`;
+    const dir = memberDir(k);
     // A resumed ensemble keeps the members that finished and resumes the one that was interrupted.
-    if (input.resume && existsSync(runDir) && (await readRunSummary(runDir)).status === 'done') {
-      ctx.emit({ type: 'status', message: `${label}: finished before, kept` });
+    if (input.resume && (await memberDone(folder.path(dir)))) {
+      ctx.emit({ type: 'status', message: `${memberLabel(k, size)}: finished before, kept` });
       members.push({ dir, summary: null });
       continue;
     }
-    ctx.emit({ type: 'status', message: `${label} (seed ${seeds[k - 1]})` });
-    const summary = await runTraining(
-      { ...input, config: memberConfig(cfg, k), runDir, resume: input.resume },
-      {
-        signal: ctx.signal,
-        emit: (event) => {
-          if (event.type === 'status') ctx.emit({ type: 'status', message: `${label}: ${event.message}` });
-          else if (event.type === 'progress') ctx.emit({ type: 'progress', progress: { ...event.progress, member: { index: k, of: size } } });
-        },
-      },
-    );
+    const summary = await trainMember(input, cfg, k, ctx);
     members.push({ dir, summary });
     if (summary.cancelled) {
       const cancelled: RunSummary = { ...summary, runDir: folder.dir, metrics: null };
@@ -194,10 +261,13 @@ async function combineMembers(
       test_rows: scored.rows,
     };
     const half = t.all.std.map((s) => halfWidth(cal, s));
+    // An interval never reaches past the task's bounds, which no prediction can cross either.
+    const { lower, upper } = cfg.tasks.find((c) => c.name === task.name)!.bounds;
+    const clip = (v: number) => Math.min(typeof upper === 'number' ? upper : Infinity, Math.max(typeof lower === 'number' ? lower : -Infinity, v));
     extra.set(task.name, {
       std: Float32Array.from(t.all.std),
-      lo: Float32Array.from(t.all.mean, (m, i) => m - half[i]),
-      hi: Float32Array.from(t.all.mean, (m, i) => m + half[i]),
+      lo: Float32Array.from(t.all.mean, (m, i) => clip(m - half[i])),
+      hi: Float32Array.from(t.all.mean, (m, i) => clip(m + half[i])),
     });
   }
   const record: EnsembleRecord = {

@@ -16,8 +16,14 @@ export class AppState {
   #error = $state.raw<string | null>(null);
   #catalog = $state.raw<Catalog | null>(null);
   #focusRun = $state<string | null>(null);
+  /** What each page with edits not yet saved says about them, and whether it has any now. */
+  #unsaved = new Map<symbol, { what: string; dirty: () => boolean }>();
 
-  constructor(readonly client: ApiClient) {}
+  constructor(
+    readonly client: ApiClient,
+    /** Asks the user a yes/no question (the browser's confirm dialog; a test may answer itself). */
+    private readonly ask: (question: string) => boolean = (q) => confirm(q),
+  ) {}
 
   get info(): AppInfo | null {
     return this.#info;
@@ -49,10 +55,21 @@ export class AppState {
   async load(): Promise<() => void> {
     const fromHash = location.hash.replace(/^#\/?/, '');
     if (isPageId(fromHash)) this.#page = fromHash;
-    const stop = this.client.on('project:changed', (p) => {
+    const stopEvents = this.client.on('project:changed', (p) => {
+      if (p.dir !== this.#project.dir) this.#focusRun = null;
       this.#project = p;
       void this.refresh();
     });
+    // Closing the tab or reloading asks too (the browser words the question). Not in Electron, whose window would
+    // then refuse to close without asking anything.
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (this.#info?.mode === 'web' && this.unsaved().length) e.preventDefault();
+    };
+    addEventListener('beforeunload', onUnload);
+    const stop = () => {
+      stopEvents();
+      removeEventListener('beforeunload', onUnload);
+    };
     try {
       [this.#info, this.#project, this.#catalog] = await Promise.all([
         this.client.call('app:info', {}),
@@ -77,24 +94,27 @@ export class AppState {
   }
 
   async openProject(dir: string): Promise<void> {
-    this.#summary = await this.client.call('project:open', { dir });
-    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+    this.adopt(await this.client.call('project:open', { dir }));
   }
 
   async createProject(dir: string, name: string): Promise<void> {
-    this.#summary = await this.client.call('project:create', { dir, name });
-    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+    this.adopt(await this.client.call('project:create', { dir, name }));
   }
 
   async openDemo(): Promise<void> {
-    this.#summary = await this.client.call('project:demo', {});
-    this.#project = { dir: this.#summary.dir, name: this.#summary.name };
+    this.adopt(await this.client.call('project:demo', {}));
   }
 
   async closeProject(): Promise<void> {
     await this.client.call('project:close', {});
-    this.#project = { dir: null, name: null };
-    this.#summary = null;
+    this.adopt(null);
+  }
+
+  /** The project shown from now on: nothing of the one before stays, not even the run the Evaluate page was asked for. */
+  private adopt(summary: ProjectSummary | null): void {
+    this.#summary = summary;
+    this.#project = summary ? { dir: summary.dir, name: summary.name } : { dir: null, name: null };
+    this.#focusRun = null;
   }
 
   /** The run another page asked the Evaluate page to show. */
@@ -108,7 +128,30 @@ export class AppState {
     this.go('evaluate');
   }
 
+  /**
+   * Registers a page's edits that are not saved yet (`what` names them in the question, e.g. "The Tasks page");
+   * leaving the page while `dirty()` asks first. Returns the unregister, for the page's teardown.
+   */
+  holdUnsaved(what: string, dirty: () => boolean): () => void {
+    const key = Symbol(what);
+    this.#unsaved.set(key, { what, dirty });
+    return () => this.#unsaved.delete(key);
+  }
+
+  /** Whose edits are not saved, right now. */
+  unsaved(): string[] {
+    return [...this.#unsaved.values()].filter((u) => u.dirty()).map((u) => u.what);
+  }
+
+  /** True when nothing unsaved would be lost, or the user agreed to lose it. */
+  mayLeave(): boolean {
+    const pending = this.unsaved();
+    return pending.length === 0 || this.ask(`${pending.join(' and ')} ${pending.length === 1 ? 'has' : 'have'} unsaved changes. Leave without saving them?`);
+  }
+
+  /** Shows `page`, once any unsaved edits of the page shown may be dropped. */
   go(page: PageId): void {
+    if (page !== this.#page && !this.mayLeave()) return;
     this.#page = page;
     history.replaceState(null, '', `#/${page}`);
   }

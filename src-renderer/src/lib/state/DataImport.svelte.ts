@@ -2,7 +2,7 @@
  * The import wizard: a chosen file, the reading choices (formula column, curves, long format), the
  * preview those choices give, and the outcome of importing; refused files keep their problems by row.
  */
-import type { ApiClient, FilePreview, ImportChoices, ImportProblem, TableInfo } from '../../../../src-main/api/contract';
+import type { ApiClient, FilePreview, ImportChoices, ImportProblem, TableInfo, TextReading } from '../../../../src-main/api/contract';
 import { describeError } from '../errors';
 
 export type Layout = 'wide' | 'long';
@@ -83,6 +83,25 @@ export class DataImport {
   update(patch: Partial<ImportChoices>): void {
     this.#choices = Object.fromEntries(Object.entries({ ...this.#choices, ...patch }).filter(([, v]) => v !== undefined && v !== ''));
     void this.refresh(false);
+  }
+
+  /**
+   * Reads a CSV or TSV file another way than detected. A comma cannot be both the delimiter and the decimal mark,
+   * so choosing one as the one moves the other away. Another delimiter gives other columns: the column choices
+   * start again from what that reading finds.
+   */
+  setReading(patch: Partial<TextReading>): void {
+    const shown = this.#preview?.reading;
+    if (!shown) return;
+    const next = { ...shown, ...this.#choices.reading, ...patch };
+    if (next.delimiter === ',' && next.decimalMark === ',') {
+      if (patch.decimalMark) next.delimiter = ';';
+      else next.decimalMark = '.';
+    }
+    if (next.delimiter === shown.delimiter) return this.update({ reading: next });
+    this.#choices = { reading: next };
+    this.#layout = 'wide';
+    void this.refresh(true);
   }
 
   async refresh(first: boolean): Promise<void> {

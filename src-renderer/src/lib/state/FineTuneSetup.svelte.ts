@@ -70,8 +70,6 @@ export class FineTuneSetup {
   readonly problem = $derived.by(() => {
     if (!this.#from) return 'Choose a run or a model to start from.';
     if (this.#chosen.length === 0) return 'Choose at least one task to train.';
-    if (new Set(this.#tasks.filter((t) => this.#chosen.includes(t.name)).map((t) => t.table)).size > 1)
-      return 'The chosen tasks come from different tables; a run trains on one table.';
     if (this.#method === 'lora' && !(Number.isInteger(this.#loraRank) && this.#loraRank >= 1 && this.#loraRank <= 256))
       return 'The LoRA rank is a whole number from 1 to 256.';
     if (this.#method === 'lora' && !(this.#loraAlpha > 0 && this.#loraAlpha <= 1024)) return 'LoRA alpha is a number above 0 (at most 1024).';

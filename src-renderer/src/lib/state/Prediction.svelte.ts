@@ -1,8 +1,10 @@
 /** A batch prediction from the Predict page: the choices, the progress events while it runs, the result table. */
-import type { ApiClient, RequestResult } from '../../../../src-main/api/contract';
+import type { ApiClient, RequestArgs, RequestResult } from '../../../../src-main/api/contract';
+import { ApiError } from '../api/api-error';
 import { describeError } from '../errors';
 
 type Result = RequestResult<'predict:run'>;
+type Args = RequestArgs<'predict:run'>;
 
 export class Prediction {
   #running = $state(false);
@@ -10,6 +12,8 @@ export class Prediction {
   #status = $state<string | null>(null);
   #result = $state.raw<Result | null>(null);
   #error = $state<string | null>(null);
+  /** A run refused because its output file exists: its arguments, to run again once the user agrees to replace the file. */
+  #refused = $state.raw<Args | null>(null);
 
   constructor(
     private readonly client: ApiClient,
@@ -31,6 +35,17 @@ export class Prediction {
   get error(): string | null {
     return this.#error;
   }
+  /** The output file a run would have replaced, waiting for the user's answer; null when nothing is asked. */
+  get existingOutput(): string | null {
+    return this.#refused?.output ? outputPath(this.#refused.output) : null;
+  }
+
+  /** The user's answer about an existing output file: replace it (the run starts again), or not (they choose another name). */
+  async answerReplace(replace: boolean): Promise<void> {
+    const args = this.#refused;
+    this.#refused = null;
+    if (replace && args) await this.run({ ...args, replace: true });
+  }
 
   /** Follows the engine's prediction events; returns the unsubscribe. */
   follow(): () => void {
@@ -41,19 +56,28 @@ export class Prediction {
     return () => stops.forEach((s) => s());
   }
 
-  async run(args: { model: string; file: string; table?: string; output?: { folder: string; name: string } }): Promise<void> {
+  async run(args: Args): Promise<void> {
     this.#running = true;
     this.#progress = null;
     this.#status = 'Reading the file…';
     this.#error = null;
+    this.#refused = null;
     this.#result = null;
     try {
       this.#result = await this.client.call('predict:run', args);
       await this.onDone();
     } catch (e) {
-      this.#error = describeError(e);
+      // Never replaced unasked: the page asks, and runs again only if the user agrees.
+      if (e instanceof ApiError && e.code === 'already-exists' && args.output && !args.replace) this.#refused = args;
+      else this.#error = describeError(e);
     } finally {
       this.#running = false;
     }
   }
+}
+
+/** The file `output` names, with the folder's own separator. */
+export function outputPath(output: { folder: string; name: string }): string {
+  const separator = output.folder.includes('\\') && !output.folder.includes('/') ? '\\' : '/';
+  return `${output.folder.replace(/[/\\]+$/, '')}${separator}${output.name}`;
 }

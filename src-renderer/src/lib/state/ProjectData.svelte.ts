@@ -9,6 +9,8 @@ export class ProjectData {
   #selected = $state<string | null>(null);
   #preview = $state.raw<TablePreview | null>(null);
   #error = $state<string | null>(null);
+  /** Counts loads: a table list read for the project before must not land in the one opened since. */
+  #load = 0;
 
   constructor(private readonly client: ApiClient) {}
 
@@ -32,11 +34,23 @@ export class ProjectData {
     return this.#tables.find((t) => t.name === name);
   }
 
-  /** Re-reads the table list (after an import, or when another project opens). */
+  /** Another project opened (or none is open now): nothing of the one before stays, not even the table picked. */
+  async open(hasProject: boolean): Promise<void> {
+    this.#tables = [];
+    this.#loaded = false;
+    this.#selected = null;
+    this.#preview = null;
+    await this.load(hasProject);
+  }
+
+  /** Re-reads the table list (after an import), keeping the table picked if it is still there. */
   async load(hasProject: boolean): Promise<void> {
     this.#error = null;
+    const load = ++this.#load;
     try {
-      this.#tables = hasProject ? (await this.client.call('data:tables', {})).tables : [];
+      const tables = hasProject ? (await this.client.call('data:tables', {})).tables : [];
+      if (load !== this.#load) return;
+      this.#tables = tables;
       this.#loaded = hasProject;
       if (this.#selected && !this.table(this.#selected)) this.#selected = null;
       if (this.#selected) await this.select(this.#selected);

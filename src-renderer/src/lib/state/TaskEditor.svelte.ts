@@ -6,6 +6,7 @@ import {
   DEFAULT_HEAD,
   type ApiClient,
   type Catalog,
+  type RequestResult,
   type SplitCounts,
   type TableInfo,
   type TaskKind,
@@ -19,11 +20,23 @@ const TYPE_OF_KIND: Record<string, TaskKind> = { number: 'regression', text: 'cl
 
 const CHECK_DELAY_MS = 300;
 
+/**
+ * The materials each pair of valid tasks shares (see `tasks:check`), with the table each task read and whether it
+ * was enabled when checked: the names alone could lag behind a rename typed since.
+ */
+export interface TaskOverlap extends CheckedOverlap {
+  tables: string[];
+  enabled: boolean[];
+}
+type CheckedOverlap = NonNullable<RequestResult<'tasks:check'>['overlap']>;
+
 export class TaskEditor {
   #drafts = $state.raw<TaskSpec[]>([]);
   #saved = $state.raw<TaskSpec[]>([]);
   #problems = $state.raw<TaskProblem[]>([]);
   #counts = $state.raw<Record<string, SplitCounts> | null>(null);
+  #overlap = $state.raw<TaskOverlap | null>(null);
+  #lowerBounds = $state.raw<Record<string, number | null> | null>(null);
   #countsError = $state<string | null>(null);
   #checking = $state(false);
   #busy = $state(false);
@@ -46,6 +59,13 @@ export class TaskEditor {
   }
   get counts(): Record<string, SplitCounts> | null {
     return this.#counts;
+  }
+  /** The lower bound a run would decide for each regression or curve task, from the last check. */
+  get lowerBounds(): Record<string, number | null> | null {
+    return this.#lowerBounds;
+  }
+  get overlap(): TaskOverlap | null {
+    return this.#overlap;
   }
   get countsError(): string | null {
     return this.#countsError;
@@ -121,6 +141,8 @@ export class TaskEditor {
       if (patch.type !== 'sequence') task.steps_column = null;
     }
     if (task.subtype !== this.#drafts[i].subtype) task.head_options = headDefaults(catalog, task.subtype);
+    // A unit confirmed for one column says nothing of another: the new column's unit is proposed afresh.
+    if (patch.data_column !== undefined && patch.data_column !== this.#drafts[i].data_column && !('unit' in patch)) delete task.unit;
     this.set(this.#drafts.map((d, j) => (j === i ? task : d)));
   }
 
@@ -162,11 +184,14 @@ export class TaskEditor {
   private async check(): Promise<void> {
     const request = ++this.#request;
     this.#checking = true;
+    const drafts = this.#drafts;
     try {
-      const result = await this.client.call('tasks:check', { tasks: this.#drafts, counts: this.#drafts.length > 0 });
+      const result = await this.client.call('tasks:check', { tasks: drafts, counts: drafts.length > 0 });
       if (request !== this.#request) return;
       this.#problems = result.problems;
       this.#counts = result.counts;
+      this.#overlap = result.overlap && withTasks(result.overlap, drafts);
+      this.#lowerBounds = result.lowerBounds;
       this.#countsError = result.countsError;
     } catch (e) {
       if (request === this.#request) this.#error = describeError(e);
@@ -174,6 +199,11 @@ export class TaskEditor {
       if (request === this.#request) this.#checking = false;
     }
   }
+}
+
+function withTasks(overlap: CheckedOverlap, drafts: readonly TaskSpec[]): TaskOverlap {
+  const of = overlap.tasks.map((name) => drafts.find((d) => d.name.trim() === name));
+  return { ...overlap, tables: of.map((d) => d?.table ?? ''), enabled: of.map((d) => d?.enabled ?? true) };
 }
 
 export function headDefaults(catalog: Catalog, head: string): Record<string, unknown> {

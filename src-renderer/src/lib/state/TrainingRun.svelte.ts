@@ -15,13 +15,18 @@ import {
   type TrainSettings,
 } from '../../../../src-main/api/contract';
 import { describeError } from '../errors';
+import { TRAIN_FIELDS, emptyProblem, fieldProblems } from '../fields';
 
+/** The settings a number field edits. */
+export type NumberSetting = { [K in keyof TrainSettings]-?: TrainSettings[K] extends number | null ? K : never }[keyof TrainSettings];
 export type RunTask = RunSummary['tasks'][number];
 export type Phase = 'idle' | 'starting' | 'running' | 'cancelling' | Exclude<RunStatus, 'running'>;
 type RunDetails = RequestResult<'runs:get'>;
 
 export class TrainingRun {
   #settings = $state.raw<TrainSettings | null>(null);
+  /** Number fields left empty: each is a problem until filled, while the settings keep the last number (never NaN). */
+  #empty = $state.raw<ReadonlySet<keyof TrainSettings>>(new Set());
   #runId = $state<string | null>(null);
   #tasks = $state.raw<RunTask[]>([]);
   #history = $state.raw<EpochRecord[]>([]);
@@ -31,6 +36,8 @@ export class TrainingRun {
   #error = $state<string | null>(null);
   #runs = $state.raw<RunSummary[]>([]);
   #compare = $state.raw<RunDetails[]>([]);
+  /** Counts loads: the answers of a project opened before another must not land in the newer one. */
+  #load = 0;
 
   constructor(
     private readonly client: ApiClient,
@@ -39,6 +46,9 @@ export class TrainingRun {
 
   get settings(): TrainSettings | null {
     return this.#settings;
+  }
+  get empty(): ReadonlySet<keyof TrainSettings> {
+    return this.#empty;
   }
   get runId(): string | null {
     return this.#runId;
@@ -72,11 +82,10 @@ export class TrainingRun {
   }
 
   readonly active = $derived(this.#phase === 'starting' || this.#phase === 'running' || this.#phase === 'cancelling');
-  /** Field → message for the settings as typed, from the contract's own schema. */
-  readonly problems = $derived.by(() => {
-    if (!this.#settings) return {} as Record<string, string>;
-    const parsed = TrainSettingsSchema.safeParse(this.#settings);
-    return parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+  /** Field → message for the settings as typed, judged by the contract's own schema and worded with the form's labels. */
+  readonly problems = $derived<Record<string, string>>({
+    ...(this.#settings ? fieldProblems(TrainSettingsSchema, this.#settings, TRAIN_FIELDS) : {}),
+    ...Object.fromEntries([...this.#empty].map((key) => [key, emptyProblem(TRAIN_FIELDS[key])])),
   });
 
   /** Listens to the engine's training events; returns the unsubscribe. */
@@ -114,19 +123,24 @@ export class TrainingRun {
     return () => stops.forEach((stop) => stop());
   }
 
-  /** Settings, the run in progress and the runs list of the open project. */
+  /** Settings, the run in progress and the runs list of the open project, starting from nothing of the one before. */
   async load(open: boolean): Promise<void> {
+    this.#settings = null;
+    this.#empty = new Set();
+    this.#runs = [];
     this.#compare = [];
-    if (!open) {
-      this.#settings = null;
-      this.#runs = [];
-      this.#runId = null;
-      this.#history = [];
-      this.#phase = 'idle';
-      return;
-    }
+    this.#runId = null;
+    this.#tasks = [];
+    this.#history = [];
+    this.#progress = null;
+    this.#phase = 'idle';
+    this.#status = null;
+    this.#error = null;
+    const load = ++this.#load;
+    if (!open) return;
     try {
       const [settings, active] = await Promise.all([this.client.call('training:settings', {}), this.client.call('training:active', {})]);
+      if (load !== this.#load) return;
       this.#settings = settings;
       if (active.run) {
         this.#runId = active.run.runId;
@@ -136,9 +150,9 @@ export class TrainingRun {
         this.#phase = 'running';
       }
       await this.refreshRuns();
-      if (!active.run && this.#runs[0]) await this.show(this.#runs[0].id);
+      if (load === this.#load && !active.run && this.#runs[0]) await this.show(this.#runs[0].id);
     } catch (e) {
-      this.#error = describeError(e);
+      if (load === this.#load) this.#error = describeError(e);
     }
   }
 
@@ -147,12 +161,25 @@ export class TrainingRun {
   }
 
   update(patch: Partial<TrainSettings>): void {
-    if (this.#settings) this.#settings = { ...this.#settings, ...patch };
+    if (!this.#settings) return;
+    this.#settings = { ...this.#settings, ...patch };
+    if ([...this.#empty].some((key) => key in patch)) this.#empty = new Set([...this.#empty].filter((key) => !(key in patch)));
+  }
+
+  /** What the number field of `key` shows: null while it is left empty. */
+  number(key: NumberSetting): number | null {
+    return this.#empty.has(key) ? null : (this.#settings?.[key] ?? null);
+  }
+
+  /** A number field's input; null (emptied) is a problem asking for a number until it is filled again. */
+  setNumber(key: NumberSetting, value: number | null): void {
+    if (value === null) this.#empty = new Set([...this.#empty, key]);
+    else this.update({ [key]: value });
   }
 
   /** Starts a run of the project's enabled tasks, or with `fineTune` a run from a trained model. */
   async start(fineTune?: FineTune): Promise<void> {
-    if (!this.#settings || this.active) return;
+    if (!this.#settings || this.#empty.size > 0 || this.active) return;
     this.#phase = 'starting';
     this.#error = null;
     this.#status = 'Loading and featurizing the data…';

@@ -57,6 +57,8 @@ describe('defaults', () => {
       numClasses: null,
       classWeights: null,
       headOptions: { hidden_dims: [64], activation: 'leaky_relu', norm: true, dropout: 0 },
+      // Decided from the training labels when the run starts (train/bounds.ts): 0 when all are ≥ 0.
+      bounds: { lower: 'auto', upper: null },
     });
     // Without data_column the task reads the column named like the task.
     expect(cfg.tasks[1]).toMatchObject({ name: 'is_metal', kind: 'classification', head: 'classification', column: 'is_metal' });

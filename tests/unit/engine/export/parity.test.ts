@@ -32,6 +32,10 @@ const MODELS: Record<string, { fixture: FixtureName; spec: (fx: Fixture) => Mode
     },
   },
   'LoRA-adapted encoder': { fixture: 'gap', spec: (fx) => specFor(fx, { [GAP]: 'regression', is_metal: 'classification' }, { lora: { rank: 4, alpha: 8 } }) },
+  'LoRA encoder, a kept head on the base encoder': {
+    fixture: 'gap',
+    spec: (fx) => specFor(fx, { [GAP]: 'regression', is_metal: 'classification' }, { lora: { rank: 4, alpha: 8 }, baseEncoderTasks: ['is_metal'] }),
+  },
   'structure fusion': { fixture: 'phonon', spec: (fx) => specFor(fx, { n_elements: 'regression' }) },
   ...Object.fromEntries(SEQUENCE_HEADS.map((id) => [`sequence head ${id}`, { fixture: 'estm' as const, spec: (fx: Fixture) => specFor(fx, { seebeck: id }) }])),
 };
@@ -147,6 +151,15 @@ describe('ONNX export: onnxruntime reproduces the tfjs model from raw inputs to 
     const initializers = onnx.ModelProto.decode(exportOf('LoRA-adapted encoder')).graph!.initializer!.map((t) => t.name!);
     expect(initializers.filter((n) => /lora_[ab]$/.test(n))).toEqual([]);
     expect(initializers.filter((n) => n.endsWith('.lora_merged'))).toHaveLength(m.encoder.denseLayers.length);
+  });
+
+  it('a head kept through a LoRA fine-tune reads the encoder without the adapters, in the graph too', async () => {
+    const { model: m } = model('LoRA encoder, a kept head on the base encoder');
+    await expectParityOf('LoRA encoder, a kept head on the base encoder');
+    const initializers = onnx.ModelProto.decode(exportOf('LoRA encoder, a kept head on the base encoder')).graph!.initializer!.map((t) => t.name!);
+    // Both encoders are in the graph: merged kernels for the adapted path, the plain ones for the kept head.
+    expect(initializers.filter((n) => n.endsWith('.lora_merged'))).toHaveLength(m.encoder.denseLayers.length);
+    expect(initializers).toContain(`${m.encoder.denseLayers[0].kernelName}`);
   });
 
   it.each(SEQUENCE_HEADS)('sequence head %s: curves in physical units on each row’s own grid', async (id) => {

@@ -122,10 +122,11 @@ describe('planInputs', () => {
     );
   });
 
-  it('keeps text and id columns (and x columns it reads) unless told which', () => {
+  it('keeps every input column unless told which (and then the x columns it reads too)', () => {
     const m = manifest({ tasks: [curve('seebeck', 'rnn', null)] });
     const input = table({ sample_id: 'number', formula: 'text', source: 'text', gap_eV: 'number', T: 'list' });
-    expect(planInputs(m, input, fixed()).keep).toEqual(['sample_id', 'formula', 'source', 'T']);
+    // Every column, numbers too: predictions used to drop them (only text and id columns were kept).
+    expect(planInputs(m, input, fixed()).keep).toEqual(['sample_id', 'formula', 'source', 'gap_eV', 'T']);
     expect(planInputs(m, input, { ...fixed(), keep: ['gap_eV'] }).keep).toEqual(['gap_eV', 'T']);
     expect(() => planInputs(m, input, { ...fixed(), keep: ['sorce'] })).toThrow(expect.objectContaining({ hint: 'Did you mean "source"?' }));
   });

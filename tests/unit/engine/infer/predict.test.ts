@@ -54,11 +54,24 @@ describe('predictBatch', () => {
       [7, 'formula'],
     ]);
     expect(summary.failures[0].reason).toMatch(/Xx/);
-    expect(summary.columns).toEqual(['id', 'formula', 'formula_canonical', 'note', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
+    expect(summary.columns).toEqual([
+      'id',
+      'formula',
+      'formula_canonical',
+      'note',
+      'band_gap',
+      'band_gap_in_domain',
+      'is_metal',
+      'is_metal_prob_0',
+      'is_metal_prob_1',
+      'is_metal_in_domain',
+      'domain_note',
+    ]);
     const lines = readFileSync(path('bad-rows.csv.out.csv'), 'utf8').trim().split('\n');
-    expect(lines[2]).toBe('b,Xx2O3,,unknown element,,,,');
-    expect(lines.slice(5, 7)).toEqual(['d,,,empty,,,,', 'e,Fe2O3)),,unbalanced,,,,']);
-    expect(lines[1]).toMatch(/^a,Fe2O3,Fe2O3,ok,-?\d+\.\d+,[01],0\.\d+,0\.\d+$/);
+    // Rows without predictions have no domain flags either.
+    expect(lines[2]).toBe('b,Xx2O3,,unknown element,,,,,,,');
+    expect(lines.slice(5, 7)).toEqual(['d,,,empty,,,,,,,', 'e,Fe2O3)),,unbalanced,,,,,,,']);
+    expect(lines[1]).toMatch(/^a,Fe2O3,Fe2O3,ok,-?\d+\.\d+,true,[01],0\.\d+,0\.\d+,true,$/);
     // Identical formulas, identical predictions, whatever the batch they fall in.
     expect(lines[7].split(',').slice(4)).toEqual(lines[1].split(',').slice(4));
     expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ done: 6, total: 6 });
@@ -71,10 +84,15 @@ describe('predictBatch', () => {
     expect(columns.map((c) => [c.column_name, c.column_type])).toEqual([
       ['formula', 'VARCHAR'],
       ['formula_canonical', 'VARCHAR'],
+      // Every input column is kept, the measured band gap too.
+      ['band_gap_eV', 'DOUBLE'],
       ['band_gap', 'FLOAT'],
+      ['band_gap_in_domain', 'BOOLEAN'],
       ['is_metal', 'VARCHAR'],
       ['is_metal_prob_0', 'FLOAT'],
       ['is_metal_prob_1', 'FLOAT'],
+      ['is_metal_in_domain', 'BOOLEAN'],
+      ['domain_note', 'VARCHAR'],
     ]);
     const [stats] = await query<{ n: number; sum_p: number; labels: string[] }>(
       `SELECT count(*)::INTEGER AS n, max(abs(is_metal_prob_0 + is_metal_prob_1 - 1)) AS sum_p, list(DISTINCT is_metal ORDER BY is_metal) AS labels FROM '${output}'`,
@@ -108,14 +126,15 @@ describe('predictBatch', () => {
     const csv = [['name', ...magpie.featureNames].join(','), ...formulas.map((f, r) => [f, ...values.subarray(r * d, (r + 1) * d)].join(','))].join('\n');
     writeFileSync(path('descriptors.csv'), `${csv}\n`);
     const fromDescriptors = await predict({ input: path('descriptors.csv'), output: path('from-descriptors.csv') });
-    expect(fromDescriptors.columns.slice(0, 2)).toEqual(['name', 'band_gap']);
+    // Every input column is kept, the descriptors too, then the predictions.
+    expect(fromDescriptors.columns.slice(0, d + 2)).toEqual(['name', ...magpie.featureNames, 'band_gap']);
     await writeExcelFile([['formula', 'batch'], ...formulas.map((f, i) => [f, i])]).toFile(path('formulas.xlsx'));
     await predict({ input: path('formulas.xlsx'), output: path('from-formulas.csv'), keep: ['formula', 'batch'] });
     const a = readFileSync(path('from-descriptors.csv'), 'utf8')
       .trim()
       .split('\n')
       .slice(1)
-      .map((l) => l.split(',').slice(1));
+      .map((l) => l.split(',').slice(1 + d));
     const b = readFileSync(path('from-formulas.csv'), 'utf8')
       .trim()
       .split('\n')
@@ -123,7 +142,7 @@ describe('predictBatch', () => {
       .map((l) => l.split(',').slice(3));
     expect(a).toEqual(b);
     expect(readFileSync(path('from-formulas.csv'), 'utf8').split('\n')[0]).toBe(
-      'formula,formula_canonical,batch,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1',
+      'formula,formula_canonical,batch,band_gap,band_gap_in_domain,is_metal,is_metal_prob_0,is_metal_prob_1,is_metal_in_domain,domain_note',
     );
   });
 
@@ -132,8 +151,10 @@ describe('predictBatch', () => {
     await predict({ input, output: path('steels-bundle.csv') });
     await predict({ model: run, input, output: path('steels-run.csv') });
     expect(readFileSync(path('steels-run.csv'), 'utf8')).toBe(readFileSync(path('steels-bundle.csv'), 'utf8'));
-    // Steel compositions carry their yield strength, a numeric column that is not kept.
-    expect(readFileSync(path('steels-run.csv'), 'utf8').split('\n')[0]).toBe('formula,formula_canonical,band_gap,is_metal,is_metal_prob_0,is_metal_prob_1');
+    // Steel compositions carry their yield strength: kept, like every input column, before the predictions.
+    expect(readFileSync(path('steels-run.csv'), 'utf8').split('\n')[0]).toBe(
+      'formula,formula_canonical,yield_strength_MPa,band_gap,band_gap_in_domain,is_metal,is_metal_prob_0,is_metal_prob_1,is_metal_in_domain,domain_note',
+    );
   });
 
   it('stores the predictions as a project table, replacing only when asked', async () => {
@@ -153,10 +174,14 @@ describe('predictBatch', () => {
       expect((await store.table('glass_predictions')).columns.map((c) => c.name)).toEqual([
         'formula',
         'formula_canonical',
+        'gfa',
         'band_gap',
+        'band_gap_in_domain',
         'is_metal',
         'is_metal_prob_0',
         'is_metal_prob_1',
+        'is_metal_in_domain',
+        'domain_note',
       ]);
     } finally {
       await store.close();
@@ -186,7 +211,7 @@ describe('predictBatch', () => {
     expect(summary).toMatchObject({ rowsWithoutPredictions: 0, failureCount: 1 });
     expect(summary.failures).toEqual([{ row: 3, column: 'temperature_K', reason: 'no x values for task "seebeck"', task: 'seebeck' }]);
     const rows = await query<{ seebeck: number[] | null }>(
-      `SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'formula_canonical': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]'}, header = true)`,
+      `SELECT seebeck FROM read_csv('${path('seebeck.csv')}', columns = {'formula': 'VARCHAR', 'formula_canonical': 'VARCHAR', 'temperature_K': 'VARCHAR', 'seebeck': 'DOUBLE[]', 'seebeck_in_domain': 'BOOLEAN', 'domain_note': 'VARCHAR'}, header = true)`,
     );
     expect(rows.map((r) => r.seebeck?.length ?? null)).toEqual([3, null, 1]);
   });

@@ -1,6 +1,8 @@
-/** The Train page's settings as a run config: an ensemble from two members on, and project files older than ensembles. */
+/** The Train page's settings as a run config: an ensemble from two members on, project files older than ensembles, and the units the user confirmed. */
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../../../../src-main/engine/config/index';
+import { dumpResolvedConfig, resolveRunConfig } from '../../../../src-main/engine/config/index';
+import { TaskSpecSchema } from '../../../../src-main/engine/project/tasks';
+import { runHeaderOf } from '../../../../src-main/engine/run-folder/header';
 import { ProjectDefaultsSchema, type TableMeta } from '../../../../src-main/engine/project/schema';
 import { completeTrainSettings, DEFAULT_TRAIN_SETTINGS, TrainSettingsSchema, type TrainSettings } from '../../../../src-main/engine/project/train-settings';
 import { buildRunConfig } from '../../../../src-main/engine/project-run/index';
@@ -45,5 +47,26 @@ describe('project run config', () => {
     const { ensembleSize: _size, intervalCoverage: _coverage, ...old } = { ...DEFAULT_TRAIN_SETTINGS, seed: 7 };
     expect(ProjectDefaultsSchema.parse({ training: old }).training).toEqual({ ...DEFAULT_TRAIN_SETTINGS, seed: 7 });
     expect(completeTrainSettings({ ...old, ensembleSize: 'many' })).toEqual({ ...DEFAULT_TRAIN_SETTINGS, seed: 7 });
+  });
+
+  it('carries a confirmed unit into the run (config, resolved task, run.json) and leaves an unconfirmed one out', () => {
+    const metal = dosTask({ name: 'metal', table: 'gaps', type: 'classification', subtype: 'classification', data_column: 'is_metal', steps_column: null });
+    const tasks = [
+      { ...gap, unit: 'eV' },
+      { ...gap, name: 'gap_none', unit: null },
+      { ...gap, name: 'gap_unconfirmed' },
+      { ...metal, unit: 'eV' },
+    ];
+    const raw = buildRunConfig(table, tasks, DEFAULT_TRAIN_SETTINGS) as { model: { init_args: { task_configs: Record<string, unknown>[] } } };
+    expect(raw.model.init_args.task_configs.map((t) => t.unit)).toEqual(['eV', null, undefined, undefined]);
+    const cfg = resolveRunConfig(raw, { baseDir: '/tmp', projectTables: ['gaps'] });
+    expect(cfg.tasks.map((t) => t.unit)).toEqual(['eV', null, undefined, undefined]);
+    expect(runHeaderOf(cfg).tasks.map((t) => t.unit)).toEqual(['eV', null, undefined, undefined]);
+    // The run folder's config.yaml says it again, so a rerun from the command line keeps it.
+    expect(dumpResolvedConfig(cfg)).toContain('unit: eV');
+    // Project files written before units load, with the unit unconfirmed.
+    const { unit: _unit, ...old } = tasks[0];
+    expect(TaskSpecSchema.parse(old).unit).toBeUndefined();
+    expect(TaskSpecSchema.safeParse({ ...gap, unit: 'x'.repeat(33) }).success).toBe(false);
   });
 });

@@ -75,7 +75,10 @@ describe('fine-tuning from a trained run', () => {
     const data = await loadRunData(cfg);
     const source = await loadInitSource(sourceDir);
     const { buildModelSpec } = await import('../../../../src-main/engine/train/model-spec');
-    const adapted = new MultiTaskModel(mergeSpecs(buildModelSpec(cfg, data.set), source.header).spec, 9);
+    // The bounds the run would give its task (train/bounds.ts) are the source's: the same labels, the same scaling.
+    const merged = mergeSpecs(buildModelSpec(cfg, data.set), source.header).spec;
+    const bounded = { ...merged, tasks: merged.tasks.map((t) => ({ ...t, bounds: source.header.modelSpec.tasks.find((s) => s.name === t.name)?.bounds })) };
+    const adapted = new MultiTaskModel(bounded, 9);
     loadInitWeights(adapted, source, []);
     const base = new MultiTaskModel(source.header.modelSpec, 9);
     base.store.load({ specs: source.header.params, data: source.params });
@@ -96,6 +99,38 @@ describe('fine-tuning from a trained run', () => {
     const adapters = [...after.keys()].filter((n) => n.endsWith('.lora_b'));
     expect(adapters.length).toBeGreaterThan(0);
     expect(adapters.some((n) => after.get(n)!.some((v) => v !== 0))).toBe(true);
+  });
+
+  it('keeps the old tasks of a LoRA fine-tune exactly: kept heads read the encoder without the adapters', async () => {
+    const cfg = parseConfigText(yaml(METAL, '    lora_rank: 8\n    lora_alpha: 16'), { baseDir: scratch.dir });
+    const dir = join(scratch.dir, 'lora-new-head');
+    const summary = await runTraining({ config: cfg, data: await loadRunData(cfg), runDir: dir, initFrom: await loadInitSource(sourceDir) }, quiet);
+    const forgetting = summary.metrics!.forgetting!;
+    expect('tasks' in forgetting && forgetting.tasks.band_gap.mae).toMatchObject({ change: 0 });
+    expect('tasks' in forgetting && forgetting.warnings?.some((w) => w.startsWith('band_gap'))).toBeFalsy();
+    const { header } = await readCheckpointFile(join(dir, 'checkpoints', 'best.ckpt'));
+    expect(header.modelSpec.baseEncoderTasks).toEqual(['band_gap']);
+    // The adapters did train (the new head reads them), yet the kept head's outputs are the source's.
+    const after = await params(dir);
+    expect([...after.keys()].filter((n) => n.endsWith('.lora_b')).some((n) => after.get(n)!.some((v) => v !== 0))).toBe(true);
+  });
+
+  it('warns when a full fine-tune moves an old task, and flags a new task no better than its mean', async () => {
+    const { forgettingReport } = await import('../../../../src-main/engine/train/forgetting');
+    const report = forgettingReport(
+      { gap: { mae: 0.5, r2: 0.8 } as never },
+      { gap: { mae: 0.6, r2: 0.79 } as never },
+      {
+        encoderTrained: true,
+        trained: { dos: { test: { mae: 0.3 } as never, baseline_test: { mae: 0.25 } as never } },
+        newTasks: ['dos'],
+      },
+    );
+    expect('warnings' in report && report.warnings).toEqual([
+      'Every weight of the encoder was trained, so the old tasks may move; freeze the encoder or use LoRA adapters to keep them.',
+      'gap: MAE moved +20.0 % (0.5 → 0.6).',
+      'dos (new): test MAE 0.3 is no better than predicting the training mean (0.25).',
+    ]);
   });
 
   it('names the layer when shapes do not match', async () => {

@@ -40,6 +40,8 @@ describe('training runs', () => {
       'predictions/test.csv',
       'checkpoints/best.ckpt',
       'checkpoints/last.ckpt',
+      'domain.json',
+      'domain.bin',
     ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
@@ -53,8 +55,11 @@ describe('training runs', () => {
     expect(metrics.tasks.is_metal.test.accuracy).toBeGreaterThan(0.6);
     expect(summary.metrics?.tasks.is_metal.val.roc_auc).toBeGreaterThan(0.7);
     const predictions = readFileSync(join(dir, 'predictions/test.csv'), 'utf8').split('\n');
-    expect(predictions[0]).toBe('id,formula,formula_canonical,band_gap,band_gap_true,is_metal,is_metal_true,is_metal_p_0,is_metal_p_1');
-    const probabilities = predictions[1].split(',').slice(-2).map(Number);
+    expect(predictions[0]).toBe(
+      'id,formula,formula_canonical,band_gap,band_gap_true,band_gap_in_domain,is_metal,is_metal_true,is_metal_p_0,is_metal_p_1,is_metal_in_domain,domain_note',
+    );
+    const cells = predictions[1].split(',');
+    const probabilities = ['is_metal_p_0', 'is_metal_p_1'].map((c) => Number(cells[predictions[0].split(',').indexOf(c)]));
     expect(probabilities[0] + probabilities[1]).toBeCloseTo(1, 5);
     const provenance = JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8'));
     expect(provenance.seed).toBe(7);

@@ -53,6 +53,14 @@ describe('bad input', () => {
     expect(r.columns.find((c) => c.name === 'value')?.type).toBe('VARCHAR');
   });
 
+  it('a short numeric column with one typo imports as text, with a warning naming the cell', async () => {
+    const r = await importText('typo.csv', 'formula,hardness_GPa\nFe,1.5\nCo,2.25\nNi,abc\nCu,4\nZn,5\n');
+    expect(r.columns.find((c) => c.name === 'hardness_GPa')?.type).toBe('VARCHAR');
+    const warning = r.problems.find((p) => p.location?.column === 'hardness_GPa')!;
+    expect(warning).toMatchObject({ severity: 'warning', location: { file: 'typo.csv', row: 4, column: 'hardness_GPa' } });
+    expect(warning.message).toBe('4 of 5 cells hold numbers, but 1 cell does not: row 4 "abc". The column was imported as text, so it cannot be a regression target as it is.');
+  });
+
   it('infinite values', async () => {
     const e = await importProblems(importText('inf.csv', numericCsv(40, (i) => (i === 3 ? 'X,inf' : i === 7 ? 'Y,1e999' : i === 8 ? 'Z,-Infinity' : undefined))));
     expect(e.problems).toHaveLength(1);

@@ -21,11 +21,14 @@ import { DOS_RUN, DOS_STRUCTURE_RUN, GAP_RUN, SEEBECK_RUN, testPredictions, tfPr
 
 const quiet = { emit: () => {}, signal: new AbortController().signal };
 
-async function readCsv(file: string): Promise<Record<string, unknown>[]> {
+/** A CSV's cells as text, or a Parquet file's values as written: the predictions compared below come from Parquet, as CSV rounds them. */
+async function readRows(file: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
-    const reader = await c.runAndReadAll(`SELECT * FROM read_csv('${file}', header = true, all_varchar = true)`);
+    const reader = await c.runAndReadAll(
+      file.endsWith('.parquet') ? `SELECT * FROM '${file}'` : `SELECT * FROM read_csv('${file}', header = true, all_varchar = true)`,
+    );
     return reader.getRowObjectsJS();
   } finally {
     c.closeSync();
@@ -37,6 +40,7 @@ describe('model bundles from training runs', () => {
   const scratch = scratchDir('crucible-bundle-');
   const runs = {} as Record<'gap' | 'dos' | 'seebeck' | 'structure', string>;
   const bundles = {} as Record<'gap' | 'dos' | 'seebeck' | 'structure', Bundle>;
+  const notices = {} as Record<'gap' | 'dos' | 'seebeck' | 'structure', string[]>;
 
   beforeAll(async () => {
     runs.gap = await trainRun(GAP_RUN, join(scratch.dir, 'run-gap'));
@@ -44,7 +48,8 @@ describe('model bundles from training runs', () => {
     runs.seebeck = await trainRun(SEEBECK_RUN, join(scratch.dir, 'run-seebeck'));
     runs.structure = await trainRun(DOS_STRUCTURE_RUN, join(scratch.dir, 'run-structure'));
     for (const name of ['gap', 'dos', 'seebeck', 'structure'] as const) {
-      const result = await exportBundle(runs[name], join(scratch.dir, `${name}.crucible`));
+      notices[name] = [];
+      const result = await exportBundle(runs[name], join(scratch.dir, `${name}.crucible`), { onNotice: (n) => notices[name].push(n) });
       bundles[name] = await readBundle(result.file);
     }
   }, 120_000);
@@ -52,7 +57,9 @@ describe('model bundles from training runs', () => {
 
   it('holds the ONNX model, manifest, model card, fine-tuning weights and config, each with its checksum', async () => {
     const { manifest, members } = bundles.gap;
-    expect([...members.keys()].sort()).toEqual([MEMBERS.readme, MEMBERS.model, MEMBERS.python, MEMBERS.report, MEMBERS.config, MEMBERS.weights].sort());
+    expect([...members.keys()].sort()).toEqual(
+      [MEMBERS.readme, MEMBERS.model, MEMBERS.python, MEMBERS.report, MEMBERS.config, MEMBERS.weights, MEMBERS.domain, MEMBERS.domainModel].sort(),
+    );
     expect(Object.keys(manifest.files).sort()).toEqual([...members.keys()].sort());
     expect(manifest.formatVersion).toBe(2);
     expect(manifest.name).toBe('gap');
@@ -98,10 +105,23 @@ describe('model bundles from training runs', () => {
     expect(dos.steps!.grid).toEqual(Array.from({ length: 51 }, (_, i) => i * 20));
     const seebeck = bundles.seebeck.manifest.tasks[0];
     expect(seebeck).toMatchObject({ unit: 'µV/K', steps: { column: 'temperature_K', grid: null } });
+    // These configs state no unit: the bundle records the one the column name proposes, and says so.
+    expect(notices.seebeck).toContain(
+      'Task "seebeck": its run states no unit; the bundle records "µV/K", proposed by column "seebeck_uV_K". Confirm units on the Tasks page, or with `unit:` in the task\'s config.',
+    );
+    expect(notices.dos.filter((n) => n.includes('states no unit'))).toEqual([]);
   });
 
-  it('writes ONNX models that pass onnx.checker.check_model(full_check=True)', () => {
-    expectValidOnnx(scratch.dir, Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.members.get(MEMBERS.model)!])));
+  it('writes ONNX models, and applicability-domain graphs, that pass onnx.checker.check_model(full_check=True)', () => {
+    expectValidOnnx(
+      scratch.dir,
+      Object.fromEntries(
+        Object.entries(bundles).flatMap(([name, b]) => [
+          [name, b.members.get(MEMBERS.model)!],
+          [`${name}-domain`, b.members.get(MEMBERS.domainModel)!],
+        ]),
+      ),
+    );
   });
 
   it("writes a model card whose Python example is valid Python for the model's inputs", () => {
@@ -146,10 +166,21 @@ describe('model bundles from training runs', () => {
       const test = testPredictions(runs.gap);
       const input = join(scratch.dir, 'gap-test.csv');
       writeFileSync(input, `id,formula\n${test.map((r) => `${r.id},${r.formula}`).join('\n')}\n`);
-      const summary = await predict('gap', input, join(scratch.dir, 'gap-out.csv'));
+      const summary = await predict('gap', input, join(scratch.dir, 'gap-out.parquet'));
       expect(summary).toMatchObject({ rows: test.length, failureCount: 0, provider: 'cpu', table: 'gap_predictions' });
-      expect(summary.columns).toEqual(['id', 'formula', 'formula_canonical', 'band_gap', 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
-      const rows = await readCsv(join(scratch.dir, 'gap-out.csv'));
+      expect(summary.columns).toEqual([
+        'id',
+        'formula',
+        'formula_canonical',
+        'band_gap',
+        'band_gap_in_domain',
+        'is_metal',
+        'is_metal_prob_0',
+        'is_metal_prob_1',
+        'is_metal_in_domain',
+        'domain_note',
+      ]);
+      const rows = await readRows(join(scratch.dir, 'gap-out.parquet'));
       const tfjs = await tfPredict(
         runs.gap,
         test.map((r) => r.formula),
@@ -190,11 +221,19 @@ describe('model bundles from training runs', () => {
       const test = testPredictions(runs.dos);
       const input = join(scratch.dir, 'dos-test.csv');
       writeFileSync(input, `row_id,formula\n${test.map((r) => `${r.id},${r.formula}`).join('\n')}\n`);
-      const summary = await predict('dos', input, join(scratch.dir, 'dos-out.csv'));
-      expect(summary.columns).toEqual(['row_id', 'formula', 'formula_canonical', 'phonon_dos', 'phonon_dos_frequency_grid']);
-      const rows = await readCsv(join(scratch.dir, 'dos-out.csv'));
-      const curves = rows.map((r) => JSON.parse(r.phonon_dos as string) as number[]);
-      expect(JSON.parse(rows[0].phonon_dos_frequency_grid as string)).toEqual(bundles.dos.manifest.tasks[0].steps!.grid);
+      const summary = await predict('dos', input, join(scratch.dir, 'dos-out.parquet'));
+      expect(summary.columns).toEqual([
+        'row_id',
+        'formula',
+        'formula_canonical',
+        'phonon_dos',
+        'phonon_dos_frequency_grid',
+        'phonon_dos_in_domain',
+        'domain_note',
+      ]);
+      const rows = await readRows(join(scratch.dir, 'dos-out.parquet'));
+      const curves = rows.map((r) => r.phonon_dos as number[]);
+      expect(rows[0].phonon_dos_frequency_grid).toEqual(bundles.dos.manifest.tasks[0].steps!.grid);
       const tfjs = await tfPredict(
         runs.dos,
         test.map((r) => r.formula),
@@ -217,12 +256,12 @@ describe('model bundles from training runs', () => {
 
     it("predicts curves on each row's own x values when training grids differed", async () => {
       const test = testPredictions(runs.seebeck);
-      const source = await readCsv(join(repoRoot, 'data', 'estm_thermoelectric', 'estm_curves.csv'));
+      const source = await readRows(join(repoRoot, 'data', 'estm_thermoelectric', 'estm_curves.csv'));
       const byId = new Map(source.map((r) => [r.curve_id as string, r]));
       const input = join(scratch.dir, 'seebeck-test.csv');
       writeFileSync(input, `curve_id,formula,temperature_K\n${test.map((r) => `${r.id},${r.formula},"${byId.get(r.id)!.temperature_K}"`).join('\n')}\n`);
       const summary = await predict('seebeck', input, join(scratch.dir, 'seebeck-out.parquet'));
-      expect(summary.columns).toEqual(['curve_id', 'formula', 'formula_canonical', 'temperature_K', 'seebeck']);
+      expect(summary.columns).toEqual(['curve_id', 'formula', 'formula_canonical', 'temperature_K', 'seebeck', 'seebeck_in_domain', 'domain_note']);
       const db = await DuckDBInstance.create(':memory:');
       const c = await db.connect();
       const read = await c.runAndReadAll(`SELECT seebeck, temperature_K FROM '${join(scratch.dir, 'seebeck-out.parquet')}'`);
@@ -254,7 +293,7 @@ describe('model bundles from training runs', () => {
 
     it('feeds structure descriptors to a model with a structure branch', async () => {
       const test = testPredictions(runs.structure);
-      const source = await readCsv(join(repoRoot, 'data', 'mp_phonon_dos', 'mp_phonon_dos.csv'));
+      const source = await readRows(join(repoRoot, 'data', 'mp_phonon_dos', 'mp_phonon_dos.csv'));
       const byId = new Map(source.map((r) => [r.row_id as string, r]));
       const columns = bundles.structure.manifest.input.structure!.columns;
       expect(columns).toEqual(['n_elements', 'n_sites', 'volume_per_atom']);
@@ -263,9 +302,9 @@ describe('model bundles from training runs', () => {
         input,
         `row_id,formula,${columns.join(',')}\n${test.map((r) => [r.id, r.formula, ...columns.map((c) => byId.get(r.id)![c])].join(',')).join('\n')}\n`,
       );
-      await predict('structure', input, join(scratch.dir, 'structure-out.csv'));
-      const rows = await readCsv(join(scratch.dir, 'structure-out.csv'));
-      const curves = rows.map((r) => JSON.parse(r.phonon_dos as string) as number[]);
+      await predict('structure', input, join(scratch.dir, 'structure-out.parquet'));
+      const rows = await readRows(join(scratch.dir, 'structure-out.parquet'));
+      const curves = rows.map((r) => r.phonon_dos as number[]);
       const scale = bundles.structure.manifest.normalisation.targets.phonon_dos.std[0];
       expectParity(
         curves.flat(),

@@ -6,6 +6,7 @@
  * outputs replayed through a stand-in onnxruntime module that checks every feed, holds the same predictions.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -57,11 +58,14 @@ function writeCsv(file: string, header: string[], rows: string[][]): void {
   writeFileSync(file, [header, ...rows].map((r) => r.map(quoted).join(',')).join('\n') + '\n');
 }
 
+/** A CSV's cells, or a Parquet file's values as text (`crucible predict` rounds CSV values; Parquet keeps what the helper is compared with). */
 async function readCsv(file: string): Promise<{ columns: string[]; rows: Record<string, string | null>[] }> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {
-    const reader = await c.runAndReadAll(`SELECT * FROM read_csv('${file}', header = true, all_varchar = true)`);
+    const reader = await c.runAndReadAll(
+      file.endsWith('.parquet') ? `SELECT COLUMNS(*)::VARCHAR FROM '${file}'` : `SELECT * FROM read_csv('${file}', header = true, all_varchar = true)`,
+    );
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, string | null>[] };
   } finally {
     c.closeSync();
@@ -187,7 +191,7 @@ describe('the Python helper crucible_predict.py', () => {
         formulas.map((f, i) => [`s${i}`, f]),
       );
       vectors = JSON.parse(python([bundleFile, input, '--vectors-json', '-']).stdout) as Vectors;
-      const out = join(scratch.dir, `crucible-predictions-${tag}.csv`);
+      const out = join(scratch.dir, `crucible-predictions-${tag}.parquet`);
       const summary = await predictBatch({ model: bundleFile, input, output: out }, { emit: () => {}, signal: new AbortController().signal });
       crucible = { summary, ...(await readCsv(out)) };
     }, 60_000);
@@ -245,16 +249,24 @@ describe('the Python helper crucible_predict.py', () => {
 
     it('refuses the rows Crucible refuses, naming row and column, and writes the CSV `crucible predict` writes', async () => {
       const { feeds, outputs, session } = await onHelperVectors();
+      const tensors = (values: Record<string, ort.Tensor>) =>
+        Object.fromEntries(Object.entries(values).map(([name, t]) => [name, { dims: t.dims, data: Array.from(t.data as Float32Array) }]));
+      /** A session's replay: its outputs and its one call on the helper's vectors. */
+      const replayOf = (s: ort.InferenceSession, out: ort.InferenceSession.OnnxValueMapType) => ({
+        outputs: s.outputMetadata.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] })),
+        calls: [{ feeds: tensors(feeds), outputs: tensors(out as Record<string, ort.Tensor>) }],
+      });
+      const key = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+      // The domain graph reads what the model reads: the helper feeds it the same vectors.
+      const domainModel = bundle.members.get(MEMBERS.domainModel)!;
+      const domain = await ort.InferenceSession.create(domainModel);
       const replay = {
-        outputs: session.outputMetadata.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] })),
-        calls: [
-          {
-            feeds: Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { dims: t.dims, data: Array.from(t.data as Float32Array) }])),
-            outputs: Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { dims: t.dims, data: Array.from(t.data as Float32Array) }])),
-          },
-        ],
+        sessions: {
+          [key(bundle.members.get(MEMBERS.model)!)]: replayOf(session, outputs),
+          [key(domainModel)]: replayOf(domain, await domain.run(feeds, domain.outputNames)),
+        },
       };
-      await session.release();
+      await Promise.all([session.release(), domain.release()]);
       const replayFile = join(scratch.dir, `replay-${tag}.json`);
       writeFileSync(replayFile, JSON.stringify(replay));
       const out = join(scratch.dir, `python-predictions-${tag}.csv`);
@@ -272,11 +284,25 @@ describe('the Python helper crucible_predict.py', () => {
       }
       expect(stderr).toContain('"Og2": element Og is not in the model\'s element table');
       expect(stderr).toContain(`${vectors.rows.length - bad.size} of ${vectors.rows.length} rows predicted`);
+      expect(stderr).toContain(`${crucible.summary.rowsOutsideDomain} of ${vectors.rows.length - bad.size} rows outside the training domain`);
 
       const py = await readCsv(out);
       expect(py.columns).toEqual(crucible.columns);
-      expect(py.columns).toEqual(['sample_id', 'formula', 'formula_canonical', 'band_gap', ...extra, 'is_metal', 'is_metal_prob_0', 'is_metal_prob_1']);
-      const kept = (rows: Record<string, string | null>[]) => rows.map((r) => [r.sample_id, r.formula, r.formula_canonical, r.is_metal]);
+      expect(py.columns).toEqual([
+        'sample_id',
+        'formula',
+        'formula_canonical',
+        'band_gap',
+        ...extra,
+        'band_gap_in_domain',
+        'is_metal',
+        'is_metal_prob_0',
+        'is_metal_prob_1',
+        'is_metal_in_domain',
+        'domain_note',
+      ]);
+      const kept = (rows: Record<string, string | null>[]) =>
+        rows.map((r) => [r.sample_id, r.formula, r.formula_canonical, r.is_metal, r.band_gap_in_domain, r.is_metal_in_domain, r.domain_note]);
       expect(kept(py.rows)).toEqual(kept(crucible.rows));
       for (const r of bad.keys()) expect(py.rows[r]).toMatchObject({ band_gap: null, is_metal: null, is_metal_prob_0: null, is_metal_prob_1: null });
       const numbers = (rows: Record<string, string | null>[], column: string) => rows.filter((_, r) => !bad.has(r)).map((row) => Number(row[column]));

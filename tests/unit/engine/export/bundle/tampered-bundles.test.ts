@@ -126,6 +126,18 @@ describe('tampered bundles', () => {
     );
   });
 
+  it('refuses a member stored as a symbolic link, a member that appears twice, and a truncated file', async () => {
+    const link = tampered(() => {}, { raw: { 'weights/link': [new TextEncoder().encode('/etc/passwd'), { os: 3, attrs: (0o120777 << 16) >>> 0 }] } });
+    await expectRefused(link, /member "weights\/link" is a symbolic link; bundles hold plain files only/);
+    const model = unzipSync(original)[MEMBERS.model];
+    const twice = join(scratch.dir, 'twice.crucible');
+    writeFileSync(twice, writeZip([honestMember(MEMBERS.model, model), honestMember(MEMBERS.model, model)]));
+    await expectRefused(twice, /member "model\.onnx" appears twice/);
+    const truncated = join(scratch.dir, 'truncated.crucible');
+    writeFileSync(truncated, original.subarray(0, original.length >> 1));
+    await expectRefused(truncated, /is not a readable zip archive/);
+  });
+
   it('refuses oversized members, totals and files, and zip bombs, before unpacking them', async () => {
     const file = join(scratch.dir, 'gap.crucible');
     const onnxBytes = unzipSync(original)[MEMBERS.model].length;

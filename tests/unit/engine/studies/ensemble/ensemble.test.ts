@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../../src-main/engine/config/index';
 import type { ResolvedRunConfig } from '../../../../../src-main/engine/config/types';
@@ -112,13 +113,18 @@ describe('ensembles', () => {
     const rows = testPredictions(runDir).slice(0, 200);
     const input = join(scratch.dir, 'test-formulas.csv');
     writeFileSync(input, `formula\n${rows.map((r) => r.formula).join('\n')}\n`);
-    const output = join(scratch.dir, 'predicted.csv');
+    // Parquet: full precision (a CSV rounds each task to the digits its test error allows).
+    const output = join(scratch.dir, 'predicted.parquet');
     const summary = await predictBatch({ model: file, input, output }, { emit: () => {}, signal: new AbortController().signal });
-    expect(summary.columns.join(',')).toBe('formula,formula_canonical,band_gap,band_gap_std,band_gap_lo,band_gap_hi,is_metal,is_metal_prob_0,is_metal_prob_1');
-    const [header, ...lines] = readFileSync(output, 'utf8').trim().split('\n');
-    const names = header.split(',');
-    lines.forEach((line, i) => {
-      const got = Object.fromEntries(line.split(',').map((v, k) => [names[k], Number(v)]));
+    expect(summary.columns.join(',')).toBe(
+      'formula,formula_canonical,band_gap,band_gap_std,band_gap_lo,band_gap_hi,band_gap_in_domain,is_metal,is_metal_prob_0,is_metal_prob_1,is_metal_in_domain,domain_note',
+    );
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const predicted = (await c.runAndReadAll(`SELECT * FROM '${output}'`)).getRowObjectsJS() as Record<string, number>[];
+    c.closeSync();
+    db.closeSync();
+    predicted.forEach((got, i) => {
       for (const k of ['band_gap', 'band_gap_std', 'band_gap_lo', 'band_gap_hi', 'is_metal_prob_1']) {
         const want = Number(rows[i][k === 'is_metal_prob_1' ? 'is_metal_p_1' : k]);
         expect(Math.abs(got[k] - want), `${k} of ${rows[i].formula}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(want)));
