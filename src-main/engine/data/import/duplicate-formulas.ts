@@ -3,10 +3,10 @@
  * so Fe2O3 = O3Fe2 = Fe4O6) on several rows with different target values. Both are warnings: polymorphs and
  * repeated measurements are legitimate, but the user should know before splitting train and test.
  */
-import { randomBytes } from 'node:crypto';
 import { quoteIdentifier } from '../store/identifiers';
 import type { SqlConnection } from '../store/sql-connection';
 import type { FormulaKeys } from './formula-keys';
+import { dropKeyTable, writeKeyTable } from './material-key';
 import { offendingRows } from './offending-rows';
 import { listRows, MAX_LISTED, plural, showValue } from './problems';
 import { RID, type Relation } from './relation';
@@ -26,22 +26,9 @@ export async function checkFormulas(
   const { flagged } = keys;
   if (flagged.length === 0) return [];
   const f = quoteIdentifier(opts.formulaColumn);
-  const keyTable = `__crucible_keys_${randomBytes(6).toString('hex')}`;
-  await sql.run(`CREATE TEMP TABLE ${quoteIdentifier(keyTable)} (f VARCHAR, k VARCHAR)`);
+  const keyTable = await writeKeyTable(sql, { texts: flagged.map((x) => x.text), keys: flagged.map((x) => x.key) });
   try {
-    const appender = await sql.appender(keyTable);
-    try {
-      for (const { text, key } of flagged) {
-        appender.appendVarchar(text);
-        if (key === null) appender.appendNull();
-        else appender.appendVarchar(key);
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-    const joined = `(SELECT r.*, k.k AS __key FROM ${rel.from} r JOIN temp.${quoteIdentifier(keyTable)} k ON trim(r.${f}) = k.f)`;
+    const joined = `(SELECT r.*, k.k AS __key FROM ${rel.from} r JOIN ${keyTable} k ON trim(r.${f}) = k.f)`;
     const problems: Problem[] = [];
 
     const bad = await offendingRows(sql, { from: joined, rid: RID, where: '__key IS NULL', value: f }, rowNumbers);
@@ -64,8 +51,7 @@ export async function checkFormulas(
     if (keys.anyRepeated && targets.length > 0) problems.push(...(await conflicts(sql, joined, targets.map((t) => t.name), opts.formulaColumn, file, rowNumbers)));
     return problems;
   } finally {
-    // Inside an aborted transaction this fails too; the first error is the one to report.
-    await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdentifier(keyTable)}`).catch(() => undefined);
+    await dropKeyTable(sql, keyTable);
   }
 }
 

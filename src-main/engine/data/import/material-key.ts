@@ -13,7 +13,7 @@ import type { SqlConnection } from '../store/sql-connection';
 export const KEY_COLUMN = `${INTERNAL_TABLE_PREFIX}key`;
 
 /** A temp table (f VARCHAR, k VARCHAR) of formula strings and their keys; the caller drops it with dropKeyTable. */
-async function writeKeyTable(sql: SqlConnection, all: FormulaKeys['all']): Promise<string> {
+export async function writeKeyTable(sql: SqlConnection, all: FormulaKeys['all']): Promise<string> {
   const raw = `${INTERNAL_TABLE_PREFIX}keys_${randomBytes(6).toString('hex')}`;
   await sql.run(`CREATE TEMP TABLE ${quoteIdentifier(raw)} (f VARCHAR, k VARCHAR)`);
   const appender = await sql.appender(raw);
