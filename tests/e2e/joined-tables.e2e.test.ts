@@ -13,7 +13,7 @@ import { formulaKey } from '../../src-main/engine/data/formula/canonical';
 import { parseFormula } from '../../src-main/engine/data/formula/parse-formula';
 import { elementSymbol } from '../../src-main/engine/data/formula/periodic-table';
 import { screenshot } from '../helpers/browser';
-import { goTo, pickFile, serveAndOpen, type Served } from '../helpers/journey';
+import { createProject, goTo, pickFile, serveAndOpen, type Served } from '../helpers/journey';
 import { dataSet, scratchDir } from '../helpers/paths';
 
 /** Materials in both tables, only in the stability table, and only in the elastic table. */
@@ -62,11 +62,7 @@ describe('one run over two tables joined by formula', () => {
   });
 
   it('creates a project and imports both tables', async () => {
-    await page.getByLabel('Allowed folders').first().selectOption(scratch.dir);
-    await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
-    await page.getByLabel('Name').fill('Stability and elasticity');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-summary').waitFor();
+    await createProject(page, scratch.dir, 'Stability and elasticity');
     await goTo(page, 'Data');
     for (const [table, rows] of [
       ['stability', BOTH + STABILITY_ONLY],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot } from '../helpers/browser';
-import { goTo, pickFile, serveAndOpen, watchAttribute, type Served } from '../helpers/journey';
+import { createProject, goTo, pickFile, serveAndOpen, watchAttribute, type Served } from '../helpers/journey';
 import { scratchDir, dataSet } from '../helpers/paths';
 
 describe('a study from import to evaluation', () => {
@@ -29,11 +29,7 @@ describe('a study from import to evaluation', () => {
   });
 
   it('creates a project', async () => {
-    await page.getByLabel('Allowed folders').first().selectOption(scratch.dir);
-    await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
-    await page.getByLabel('Name').fill('Phonons and gaps');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-summary').waitFor();
+    await createProject(page, scratch.dir, 'Phonons and gaps');
     expect(await page.getByTestId('project-name').textContent()).toBe('Project: Phonons and gaps');
   });
 
@@ -204,11 +200,7 @@ describe('a study from import to evaluation', () => {
     await goTo(page, 'Projects');
     await page.getByRole('button', { name: 'Close project' }).click();
     await page.getByTestId('project-name').getByText('No project open').waitFor();
-    await page.getByLabel('Allowed folders').first().selectOption(scratch.dir);
-    await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
-    await page.getByLabel('Name').fill('Colleague');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-summary').waitFor();
+    await createProject(page, scratch.dir, 'Colleague');
     await goTo(page, 'Models');
     writeFileSync(join(scratch.dir, 'truncated.crucible'), 'PK\u0003\u0004 not really a zip');
     const picker = page.locator('section', { hasText: "Import a colleague's bundle" });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { artifactsDir, screenshot } from '../helpers/browser';
-import { goTo, pickFile, serveAndOpen, type Served } from '../helpers/journey';
+import { createProject, goTo, pickFile, serveAndOpen, type Served } from '../helpers/journey';
 import { dataSet, scratchDir } from '../helpers/paths';
 
 const ROWS = 800;
@@ -53,11 +53,7 @@ describe('units, counts and context', () => {
   });
 
   it('imports the table with its curve', async () => {
-    await page.getByLabel('Allowed folders').first().selectOption(scratch.dir);
-    await page.getByTestId('picker-path').getByText(scratch.dir, { exact: true }).waitFor();
-    await page.getByLabel('Name').fill('Units');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-summary').waitFor();
+    await createProject(page, scratch.dir, 'Units');
     await goTo(page, 'Data');
     await pickFile(page.locator('.import'), scratch.dir, ['phonons.csv']);
     await page.getByRole('button', { name: 'Add a curve' }).click();

@@ -41,6 +41,15 @@ export async function pickFile(picker: Locator, root: string, relativePath: stri
   }
 }
 
+/** Creates a project named `name` in `folder` (one of the server's allowed folders) from the Projects page. */
+export async function createProject(page: Page, folder: string, name: string): Promise<void> {
+  await page.getByLabel('Allowed folders').first().selectOption(folder);
+  await page.getByTestId('picker-path').getByText(folder, { exact: true }).waitFor();
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByTestId('project-summary').waitFor();
+}
+
 /** Goes to a page through the navigation bar and waits for its heading. */
 export async function goTo(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true }).click();
