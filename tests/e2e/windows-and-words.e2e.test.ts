@@ -103,7 +103,8 @@ describe('files, windows and words', () => {
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
     // Closed, the section still says why Start is off.
     await page.getByText('More settings').click();
-    expect(await page.getByTestId('hidden-problem').allTextContents()).toEqual(['Enter a number for Batch size.']);
+    // The details element reports its toggle asynchronously, so wait for the section to show it.
+    await expect.poll(() => page.getByTestId('hidden-problem').allTextContents()).toEqual(['Enter a number for Batch size.']);
     await screenshot(page, 'words-train-problems');
     await page.getByText('More settings').click();
     await batch.fill('64');
