@@ -3,7 +3,15 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../engine/config/index';
 import { loadRunData } from '../../engine/data/load-run-data';
-import { MATBENCH_TASKS, matbenchRunInput, matbenchRuns, runMatbench, summarizeMatbench } from '../../engine/studies/matbench';
+import {
+  MATBENCH_METRIC_NAMES,
+  MATBENCH_TASKS,
+  matbenchRunInput,
+  matbenchRuns,
+  matbenchSpec,
+  runMatbench,
+  summarizeMatbench,
+} from '../../engine/studies/matbench';
 import { collectRuns } from '../../engine/studies/study-runs';
 import { packageRoot } from '../../engine/paths';
 import { createRunDir } from '../../engine/train/run-dir';
@@ -43,29 +51,34 @@ export function registerBench(program: Command): void {
   addStudyStepOptions(addMatbenchOptions(matbench).option('--out <dir>', 'folder for the fold runs (default: ./runs/matbench-<task>-<time>)')).action(
     async (task: string, opts: BenchOptions & StudyStepOptions) => {
       checkStudySteps(opts);
-      const spec = MATBENCH_TASKS[task];
+      const spec = matbenchSpec(task);
+      const metricName = MATBENCH_METRIC_NAMES[spec.metric];
       const config = await loadConfig(matbenchConfigPath(task, opts), { overrides: { maxEpochs: opts.maxEpochs } });
       const data = await loadRunData(config);
       const outDir = opts.out ? resolve(opts.out) : createRunDir(resolve('runs'), `matbench-${task}`);
       const runs = matbenchRuns(task, { outDir, folds: opts.folds });
-      if (opts.runIndex !== undefined) return trainOneStudyRun(runs, opts.runIndex, (run) => matbenchRunInput(config, data, run));
+      if (opts.runIndex !== undefined) return trainOneStudyRun(runs, opts.runIndex, (run) => matbenchRunInput(task, config, data, run));
       let result;
       if (opts.collect) result = summarizeMatbench(task, await collectRuns(runs));
       else {
-        process.stderr.write(`Matbench ${task}: ${data.set.n} rows, 5 folds (KFold shuffle, random_state 18012019), 2 at a time\n`);
+        process.stderr.write(
+          `Matbench ${task}: ${data.set.n} rows, 5 folds (${spec.metric === 'mae' ? 'KFold' : 'StratifiedKFold'} shuffle, random_state 18012019), 2 at a time\n`,
+        );
         result = await runMatbench(task, config, data, {
           outDir,
           folds: opts.folds,
           onEvent: (fold, e) => {
             if (e.type === 'done')
               process.stderr.write(
-                `  fold ${fold + 1}: test MAE ${e.summary.metrics?.tasks[spec?.task ?? '']?.test.mae?.toFixed(4)} after ${e.summary.epochsRun} epochs\n`,
+                `  fold ${fold + 1}: test ${metricName} ${e.summary.metrics?.tasks[spec.task]?.test[spec.metric]?.toFixed(4)} after ${e.summary.epochsRun} epochs\n`,
               );
           },
         });
       }
-      process.stdout.write(`matbench_${task} mean test MAE over ${result.folds.length} folds: ${result.meanMae.toFixed(4)} ± ${result.stdMae.toFixed(4)}\n`);
-      for (const entry of spec.leaderboard) process.stdout.write(`  leaderboard ${entry.model}: ${entry.mae}\n`);
+      process.stdout.write(
+        `matbench_${task} mean test ${metricName} over ${result.folds.length} folds: ${result.meanScore.toFixed(4)} ± ${result.stdScore.toFixed(4)}\n`,
+      );
+      for (const entry of spec.leaderboard) process.stdout.write(`  leaderboard ${entry.model}: ${entry.score}\n`);
       process.stdout.write(`runs: ${outDir}\n`);
     },
   );

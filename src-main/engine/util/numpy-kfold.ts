@@ -1,6 +1,7 @@
 /**
- * scikit-learn's `KFold(n_splits, shuffle=True, random_state=seed)` exactly, so benchmark folds match
- * the published protocol (Matbench uses random_state 18012019). sklearn shuffles `arange(n)` with
+ * scikit-learn's `KFold(n_splits, shuffle=True, random_state=seed)` and `StratifiedKFold` (same
+ * arguments) exactly, so benchmark folds match the published protocol (Matbench uses random_state
+ * 18012019, stratified for its classification tasks). sklearn shuffles `arange(n)` with
  * numpy's legacy `RandomState(seed)`: MT19937 seeded by init_genrand, and a Fisher–Yates shuffle
  * drawing bounded integers by masked rejection. Both are reproduced here bit for bit.
  */
@@ -50,17 +51,23 @@ class Mt19937 {
   }
 }
 
-/** `RandomState(seed).shuffle(arange(n))`. */
-export function numpyPermutation(n: number, seed: number): Uint32Array {
-  const rng = new Mt19937(seed);
-  const out = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+/** numpy's legacy `RandomState.shuffle` of a 1-D array, in place. */
+function shuffleInPlace(rng: Mt19937, out: Uint32Array): Uint32Array {
+  for (let i = out.length - 1; i > 0; i--) {
     const j = rng.interval(i);
     const t = out[i];
     out[i] = out[j];
     out[j] = t;
   }
   return out;
+}
+
+/** `RandomState(seed).shuffle(arange(n))`. */
+export function numpyPermutation(n: number, seed: number): Uint32Array {
+  return shuffleInPlace(
+    new Mt19937(seed),
+    Uint32Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /** The test indices of each fold, in sklearn's order (the first n mod k folds are one larger). */
@@ -74,4 +81,34 @@ export function kFoldTestIndices(n: number, k: number, seed: number): Uint32Arra
     start += size;
   }
   return folds;
+}
+
+/**
+ * The test indices of each fold of `StratifiedKFold(k, shuffle=True, random_state=seed)` (sklearn ≥ 0.22):
+ * classes numbered by first appearance, the sorted labels dealt round-robin to the folds to fix how many
+ * rows of each class every fold takes, then per class (in that order, one generator throughout) the fold
+ * numbers shuffled and handed to the class's rows in row order. Each fold's indices ascend.
+ */
+export function stratifiedKFoldTestIndices(labels: ArrayLike<number>, k: number, seed: number): Uint32Array[] {
+  const classOf = new Map<number, number>();
+  const encoded = Uint32Array.from({ length: labels.length }, (_, i) => {
+    const label = labels[i];
+    if (!classOf.has(label)) classOf.set(label, classOf.size);
+    return classOf.get(label)!;
+  });
+  // allocation[f][c]: rows of class c in fold f, as sklearn's bincount(sort(y)[f::k]).
+  const sorted = encoded.slice().sort();
+  const allocation = Array.from({ length: k }, () => new Array<number>(classOf.size).fill(0));
+  sorted.forEach((c, i) => allocation[i % k][c]++);
+  const rng = new Mt19937(seed);
+  const testFold = new Uint32Array(labels.length);
+  for (let c = 0; c < classOf.size; c++) {
+    const folds = Uint32Array.from(allocation.flatMap((perClass, f) => new Array<number>(perClass[c]).fill(f)));
+    shuffleInPlace(rng, folds);
+    let next = 0;
+    for (let r = 0; r < encoded.length; r++) if (encoded[r] === c) testFold[r] = folds[next++];
+  }
+  const rows = Array.from({ length: k }, () => [] as number[]);
+  testFold.forEach((f, r) => rows[f].push(r));
+  return rows.map((r) => Uint32Array.from(r));
 }
